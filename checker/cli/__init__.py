@@ -1,0 +1,63 @@
+"""The `offercheck` command line: click options only; the work is in build/execute.
+
+Exit codes (DESIGN §5): 0 nothing at or above --fail-on; 1 findings at or above it;
+2 invalid input or usage; 3 rule-pack or internal error. Errors are one line on
+stderr, never a traceback (set OFFERCHECK_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Callable
+
+import click
+
+from checker import __version__
+from checker.errors import OfferCheckError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_RULES = 0, 1, 2, 3
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OfferCheckError as exc:
+            lines = exc.lines() if hasattr(exc, "lines") else [str(exc)]
+            for line in lines:
+                click.echo(f"offercheck: error: {line}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("offercheck: interrupted", err=True)
+            ctx.exit(EXIT_RULES)
+        except Exception as exc:  # fail closed: a crash never exits 0
+            if os.environ.get("OFFERCHECK_DEBUG"):
+                raise
+            first = (str(exc).splitlines() or [""])[0]
+            click.echo(f"offercheck: internal error: {type(exc).__name__}: {first} "
+                       "(set OFFERCHECK_DEBUG=1 for a traceback)", err=True)
+            ctx.exit(EXIT_RULES)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="offercheck")
+def cli() -> None:
+    """Check US issuer tender and exchange offers against the law, their own terms
+    and bond-indenture covenants."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    from checker.cli import check, rules, validate  # noqa: F401  (register commands)
+
+    try:
+        cli.main(args=argv, prog_name="offercheck", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
+        sys.exit(code)
+
+
+def command(name: str, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+    return cli.command(name, **kwargs)

@@ -1,0 +1,361 @@
+"""Evaluate rules against one offer-state document and yield findings.
+
+Status semantics (DESIGN §5): ``when`` false → not_applicable; a missing fact
+(``needs``, or a key the expression reads that the document lacks) →
+not_evaluable with the paths; any other runtime failure → error; otherwise the
+expression's boolean gives pass or fail. Nothing here can turn a failure into a
+pass, and nothing here raises for a problem in one rule.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterator
+
+from checker.cel_paths import ANY_ITEM
+from checker.document import OfferDocument
+from checker.expr import CallLog, cel_module, cel_value
+from checker.findings import Fact, Finding, Status
+from checker.rulepack import Pack, Rule
+from checker.yamlsource import PathKey, format_path
+
+MAX_FACTS_PER_PATH = 12
+
+
+@dataclass(frozen=True)
+class LawDate:
+    """The date whose law applies (bitemporal: the law in force when the offer commenced)."""
+
+    date: dt.date | None
+    basis: str
+
+
+def law_date(document: OfferDocument, as_of: dt.datetime | None) -> LawDate:
+    commencement = document.get(("timeline", "commencement"))
+    if isinstance(commencement, dt.datetime):
+        return LawDate(commencement.astimezone(document.timezone).date(), "timeline.commencement")
+    if as_of is not None:
+        return LawDate(as_of.astimezone(document.timezone).date(),
+                       "as_of (the document gives no timeline.commencement)")
+    return LawDate(None, "no timeline.commencement and no as_of: every pack applied")
+
+
+def select_packs(packs: list[Pack], when: LawDate) -> tuple[list[Pack], list[Pack]]:
+    if when.date is None:
+        return list(packs), []
+    chosen = [p for p in packs if p.in_force_on(when.date)]
+    return chosen, [p for p in packs if p not in chosen]
+
+
+class _Outcome:
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: str, value: Any):
+        self.kind = kind  # "ok" | "missing" | "error"
+        self.value = value
+
+
+class _PackRun:
+    """The CEL context for one pack over one document; variables computed lazily, once."""
+
+    def __init__(self, pack: Pack, view: dict[str, Any], as_of: dt.datetime | None):
+        self.pack = pack
+        self.log = CallLog()
+        cel = cel_module()
+        variables = dict(view)
+        variables["params"] = cel_value(pack.params)
+        if as_of is not None:
+            variables["as_of"] = as_of.astimezone(dt.timezone.utc)
+        self.context = cel.Context(variables=variables, functions=self.log.functions())
+        self.computed: dict[str, _Outcome] = {}
+
+    def run(self, program: Any) -> _Outcome:
+        self.log.error = None
+        try:
+            return _Outcome("ok", program.execute(self.context))
+        except KeyError as exc:
+            return _Outcome("missing", str(exc.args[0]) if exc.args else "?")
+        except RuntimeError as exc:
+            if self.log.error:
+                return _Outcome("error", self.log.error)
+            text = str(exc)
+            if text.startswith("Undefined variable or function"):
+                name = text.split("'")[1] if "'" in text else text
+                return _Outcome("missing", name)
+            return _Outcome("error", text.splitlines()[0] if text else type(exc).__name__)
+        except Exception as exc:  # never let one rule crash the run
+            if self.log.error:
+                return _Outcome("error", self.log.error)
+            text = str(exc).split(". ")[0] or type(exc).__name__
+            return _Outcome("error", f"{type(exc).__name__}: {text}")
+
+    def ensure_variables(self, names: frozenset[str]) -> _Outcome | None:
+        """Compute the named variables (and what they use); return the first failure."""
+        for name in sorted(names):
+            outcome = self._variable(name)
+            if outcome.kind != "ok":
+                return outcome
+        return None
+
+    def _variable(self, name: str) -> _Outcome:
+        if name in self.computed:
+            return self.computed[name]
+        var = self.pack.variables[name]
+        failure = self.ensure_variables(var.uses)
+        outcome = failure or self.run(var.program)
+        self.computed[name] = outcome
+        if outcome.kind == "ok":
+            self.context.add_variable("variables", {k: o.value for k, o in self.computed.items()
+                                                    if o.kind == "ok"})
+        return outcome
+
+
+def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | None
+             ) -> list[Finding]:
+    """All findings, in a deterministic order (rule id, then instance order)."""
+    view = document_view(document)
+    runs: dict[str, _PackRun] = {}
+    findings: list[Finding] = []
+    # The CEL extension prints Python callback failures to stderr; we report them in
+    # findings instead, so keep them off the user's terminal.
+    with contextlib.redirect_stderr(io.StringIO()):
+        for rule in sorted(rules, key=lambda r: r.id):
+            run = runs.get(rule.pack.id)
+            if run is None:
+                run = runs[rule.pack.id] = _PackRun(rule.pack, view, as_of)
+            findings.extend(_evaluate_rule(rule, run, document))
+    return findings
+
+
+def document_view(document: OfferDocument) -> dict[str, Any]:
+    if document._cel_view is None:
+        document._cel_view = cel_value(document.values)
+    return document._cel_view
+
+
+def _instances(rule: Rule, run: _PackRun, document: OfferDocument
+               ) -> Iterator[tuple[str | None, dict[str, PathKey], _Outcome | None]]:
+    """(instance label, loop var → concrete path, failure) for each combination."""
+    if not rule.for_each:
+        yield None, {}, None
+        return
+
+    def expand(level: int, label: tuple[str, ...], paths: dict[str, PathKey]
+               ) -> Iterator[tuple[str | None, dict[str, PathKey], _Outcome | None]]:
+        if level == len(rule.for_each):
+            yield "/".join(label), dict(paths), None
+            return
+        loop = rule.for_each[level]
+        items = document.get(loop.path)
+        if items is None:
+            yield "/".join(label) or None, paths, _Outcome("missing", _dotted_parts(loop.path))
+            return
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            run.context.add_variable(loop.var, cel_value(item))
+            if loop.where is not None:
+                keep = run.run(loop.where)
+                if keep.kind != "ok":
+                    yield "/".join(label + (_label(item, i),)), paths, keep
+                    continue
+                if keep.value is not True:
+                    continue
+            paths[loop.var] = loop.path + (i,)
+            yield from expand(level + 1, label + (_label(item, i),), paths)
+            paths.pop(loop.var, None)
+
+    produced = False
+    for instance in expand(0, (), {}):
+        produced = True
+        yield instance
+    if not produced:
+        yield "", {}, _Outcome("none", _dotted_parts(rule.for_each[0].path))
+
+
+def _evaluate_rule(rule: Rule, run: _PackRun, document: OfferDocument) -> Iterator[Finding]:
+    for label, bindings, failure in _instances(rule, run, document):
+        if failure is not None and failure.kind == "none":
+            yield _finding(rule, None, Status.NOT_APPLICABLE,
+                           f"Not applicable: the document lists nothing to check in {failure.value}.",
+                           document, bindings)
+            continue
+        if failure is None:
+            # Re-bind loop variables for this combination (inner loops may have moved them).
+            for var, path in bindings.items():
+                run.context.add_variable(var, cel_value(document.get(path)))
+        yield _evaluate_instance(rule, run, document, label or None, bindings, failure)
+
+
+def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label: str | None,
+                       bindings: dict[str, PathKey], failure: _Outcome | None) -> Finding:
+    def finish(status: Status, message: str, missing: tuple[str, ...] = ()) -> Finding:
+        return _finding(rule, label, status, message, document, bindings, missing)
+
+    def not_good(outcome: _Outcome, stage: str) -> Finding:
+        if outcome.kind == "missing":
+            path = _qualify(outcome.value, bindings)
+            return finish(Status.NOT_EVALUABLE, f"Cannot evaluate: the fact {path} is missing.",
+                          (path,))
+        return finish(Status.ERROR, f"Rule error in {stage}: {outcome.value}")
+
+    if failure is not None:
+        return not_good(failure, "for_each")
+    bad = run.ensure_variables(rule.variables_used)
+    if bad is not None:
+        return not_good(bad, "variables")
+    if rule.when is not None:
+        applies = run.run(rule.when)
+        if applies.kind != "ok":
+            return not_good(applies, "when")
+        if applies.value is not True:
+            if applies.value is not False:
+                return finish(Status.ERROR, f"Rule error in when: returned {applies.value!r}, "
+                                            "not a boolean")
+            return finish(Status.NOT_APPLICABLE, f"Not applicable to this offer ({rule.when_source}).")
+    missing = tuple(m for need in rule.needs for m in _missing(document, need, bindings))
+    if missing:
+        return finish(Status.NOT_EVALUABLE,
+                      "Cannot evaluate: missing fact(s) " + ", ".join(missing) + ".", missing)
+    result = run.run(rule.expr)
+    if result.kind != "ok":
+        return not_good(result, "expr")
+    if not isinstance(result.value, bool):
+        return finish(Status.ERROR, f"Rule error in expr: returned {result.value!r}, not a boolean")
+    status = Status.PASS if result.value else Status.FAIL
+    return finish(status, _message(rule, run, status))
+
+
+def _message(rule: Rule, run: _PackRun, status: Status) -> str:
+    if rule.message_expr is not None:
+        text = run.run(rule.message_expr)
+        if text.kind == "ok" and isinstance(text.value, str):
+            return text.value
+        note = f" (message_expr failed: {text.value})" if text.kind != "ok" else ""
+        base = rule.message if status is Status.FAIL and rule.message else rule.title
+        return base + note
+    if status is Status.FAIL:
+        return rule.message or f"Requirement not met: {rule.title}."
+    return f"Requirement met: {rule.title}."
+
+
+def _label(item: Any, index: int) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return item["id"]
+    return str(index)
+
+
+def _dotted_parts(parts: tuple[str, ...] | PathKey) -> str:
+    return format_path(tuple(parts))
+
+
+def _qualify(name: str, bindings: dict[str, PathKey]) -> str:
+    if bindings:
+        innermost = list(bindings.values())[-1]
+        return f"{format_path(innermost)}.{name}"
+    return name
+
+
+def _concrete(document: OfferDocument, parts: tuple[str, ...]) -> Iterator[PathKey]:
+    """Expand '[]' wildcards against the document."""
+    def walk(prefix: PathKey, rest: tuple[str, ...]) -> Iterator[PathKey]:
+        if not rest:
+            yield prefix
+            return
+        head, tail = rest[0], rest[1:]
+        if head == ANY_ITEM:
+            node = document.get(prefix)
+            if isinstance(node, list):
+                for i in range(len(node)):
+                    yield from walk(prefix + (i,), tail)
+            elif isinstance(node, dict):
+                for k in node:
+                    yield from walk(prefix + (k,), tail)
+            return
+        yield from walk(prefix + (head,), tail)
+    yield from walk((), parts)
+
+
+def _bind(parts: tuple[str, ...], bindings: dict[str, PathKey], loop_patterns: dict[str, tuple[str, ...]]
+          ) -> tuple[str | int, ...]:
+    """Replace the wildcard a loop variable stands for with its concrete index."""
+    for var, concrete in bindings.items():
+        pattern = loop_patterns[var]
+        if parts[:len(pattern)] == pattern:
+            return tuple(concrete) + parts[len(pattern):]
+    return parts
+
+
+def _missing(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
+    from checker.rulepack import _split_path
+
+    parts = tuple(_split_path(need))
+    if parts and parts[0] in bindings:
+        parts = tuple(bindings[parts[0]]) + parts[1:]
+    out: list[str] = []
+    _SENTINEL = object()
+
+    def walk(prefix: PathKey, rest: tuple) -> None:
+        if not rest:
+            if document.get(prefix, _SENTINEL) is _SENTINEL:
+                out.append(format_path(prefix))
+            return
+        node = document.get(prefix, _SENTINEL)
+        if node is _SENTINEL:
+            out.append(format_path(prefix))
+            return
+        head, tail = rest[0], rest[1:]
+        if head == ANY_ITEM:
+            if isinstance(node, list):
+                for i in range(len(node)):
+                    walk(prefix + (i,), tail)
+            return
+        walk(prefix + (head,), tail)
+
+    walk((), parts)
+    return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return "(" + ("list" if isinstance(value, list) else "object") + f" of {len(value)})"
+    return value
+
+
+def _facts(rule: Rule, document: OfferDocument, bindings: dict[str, PathKey]) -> tuple[Fact, ...]:
+    patterns = {fe.var: fe.path + (ANY_ITEM,) for fe in rule.for_each}
+    seen: dict[PathKey, Fact] = {}
+    paths = [(r.root,) + r.parts for r in rule.fact_paths]
+    for var, concrete in bindings.items():
+        paths.insert(0, tuple(concrete))  # the instance itself (its id and line)
+    for parts in paths:
+        bound = _bind(tuple(parts), bindings, patterns) if bindings else tuple(parts)
+        expanded = list(itertools.islice(_concrete(document, bound), MAX_FACTS_PER_PATH))
+        for path in expanded:
+            value = document.get(path, _MISSING)
+            if value is _MISSING:
+                continue
+            if isinstance(value, dict) and "id" in value:
+                path, value = path + ("id",), value["id"]
+            seen.setdefault(path, Fact(format_path(path), _json_value(value), str(document.span(path))))
+    return tuple(seen.values())
+
+
+_MISSING = object()
+
+
+def _finding(rule: Rule, label: str | None, status: Status, message: str, document: OfferDocument,
+             bindings: dict[str, PathKey], missing: tuple[str, ...] = ()) -> Finding:
+    return Finding(
+        rule_id=rule.id, title=rule.title, status=status, severity=rule.severity, message=message,
+        pack=rule.pack.ref, instance=label, citations=rule.citations,
+        facts=_facts(rule, document, bindings), missing=missing, remedy=rule.remedy, tags=rule.tags)

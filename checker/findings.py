@@ -1,0 +1,125 @@
+"""Finding, Status and Severity: plain data, no behaviour beyond ordering."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_EVALUABLE = "not_evaluable"
+    ERROR = "error"
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe; used by --fail-on."""
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+# Statuses that mean "the rule did not pass": they count against --fail-on.
+# not_evaluable counts too, because a missing fact is never a pass.
+BLOCKING_STATUSES = (Status.FAIL, Status.NOT_EVALUABLE, Status.ERROR)
+
+
+@dataclass(frozen=True)
+class Citation:
+    authority: str
+    document: str | None = None
+    lines: str | None = None
+    page: str | None = None
+    quote: str | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def short(self) -> str:
+        parts = [self.authority]
+        if self.document:
+            parts.append(self.document)
+        if self.lines:
+            parts.append(f"L{self.lines}")
+        if self.page:
+            parts.append(f"p.{self.page}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Fact:
+    path: str
+    value: Any
+    source: str | None  # "file:line:col", or None for derived values
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "value": self.value, "source": self.source}
+
+
+@dataclass(frozen=True)
+class PackRef:
+    id: str
+    version: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    title: str
+    status: Status
+    severity: Severity
+    message: str
+    pack: PackRef
+    instance: str | None = None  # which class/indenture/... a template rule ran for
+    citations: tuple[Citation, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    missing: tuple[str, ...] = ()  # fact paths, for not_evaluable
+    remedy: str | None = None
+    tags: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule_id}[{self.instance}]" if self.instance else self.rule_id
+
+    def sort_key(self) -> tuple[str, str, str]:
+        # Deterministic order: by rule id, then instance, then pack.
+        return (self.rule_id, self.instance or "", self.pack.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule_id": self.rule_id,
+            "instance": self.instance,
+            "title": self.title,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "citations": [c.to_dict() for c in self.citations],
+            "facts": [f.to_dict() for f in self.facts],
+            "missing": list(self.missing),
+            "remedy": self.remedy,
+            "tags": list(self.tags),
+            "pack": self.pack.to_dict(),
+        }
+        if self.details:
+            out["details"] = self.details
+        return out
+
+
+def summarize(findings: list[Finding]) -> dict[str, int]:
+    counts = {s.value: 0 for s in Status}
+    for f in findings:
+        counts[f.status.value] += 1
+    return counts

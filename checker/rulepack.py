@@ -1,0 +1,424 @@
+"""Rule packs: load, validate, compile every CEL expression, check fact paths.
+
+A pack that names a fact the offer-state schema does not define is refused at
+load (file, line, rule id), so a typo in a rule can never silently pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from checker.cel_paths import ANY_ITEM, CelSyntaxError, PathRef, references
+from checker.errors import RulePackError, SourceSpan
+from checker.expr import FUNCTION_NAMESPACES, compile_expression
+from checker.findings import Citation, PackRef, Severity
+from checker.resources import schema_path
+from checker.schema_index import SchemaIndex, schema_index
+from checker.yamlsource import LoadedSource, PathKey, format_path, load_file
+
+# Names every expression may read besides the document's sections.
+BUILTIN_ROOTS = ("params", "variables", "as_of")
+
+
+@dataclass(frozen=True)
+class ForEach:
+    var: str
+    path: tuple[str, ...]  # fact path of the list, e.g. ("consideration", "options")
+    where: Any | None
+    where_source: str | None
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    description: str | None
+    severity: Severity
+    expr: Any
+    expr_source: str
+    when: Any | None
+    when_source: str | None
+    message: str | None
+    message_expr: Any | None
+    message_expr_source: str | None
+    needs: tuple[str, ...]
+    for_each: tuple[ForEach, ...]
+    citations: tuple[Citation, ...]
+    remedy: str | None
+    tags: tuple[str, ...]
+    span: SourceSpan
+    pack: "Pack" = field(repr=False)
+    fact_paths: tuple[PathRef, ...] = ()
+    variables_used: frozenset[str] = frozenset()
+
+    def expressions(self) -> dict[str, str]:
+        out = {"expr": self.expr_source}
+        if self.when_source:
+            out["when"] = self.when_source
+        if self.message_expr_source:
+            out["message_expr"] = self.message_expr_source
+        for fe in self.for_each:
+            if fe.where_source:
+                out[f"for_each.{fe.var}.where"] = fe.where_source
+        return out
+
+
+@dataclass
+class Variable:
+    name: str
+    program: Any
+    source: str
+    uses: frozenset[str]  # other variables it reads
+
+
+@dataclass
+class TestCase:
+    name: str
+    rule: str
+    facts: dict[str, Any]
+    expect: str
+    instance: str | None
+    message_contains: str | None
+    span: SourceSpan
+    facts_source: LoadedSource
+
+
+@dataclass
+class Pack:
+    id: str
+    title: str
+    version: str
+    sha256: str
+    path: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    effective_basis: str | None
+    description: str | None
+    authority: tuple[Citation, ...]
+    params: dict[str, Any]
+    param_meta: dict[str, dict[str, Any]]
+    variables: dict[str, Variable]
+    rules: list[Rule]
+    tests: list[TestCase]
+
+    @property
+    def ref(self) -> PackRef:
+        return PackRef(self.id, self.version, self.sha256)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+
+@lru_cache(maxsize=1)
+def _pack_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(schema_path("rule-pack.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def discover(directories: list[str | Path]) -> list[Path]:
+    """Every *.yaml / *.yml pack under the directories, in a stable order."""
+    files: list[Path] = []
+    for directory in directories:
+        d = Path(directory)
+        if d.is_file():
+            files.append(d)
+            continue
+        if not d.is_dir():
+            raise RulePackError("rules directory not found", SourceSpan(str(d), 1, 1))
+        found = sorted(p for p in d.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not found:
+            raise RulePackError("no rule packs (*.yaml) in this directory", SourceSpan(str(d), 1, 1))
+        files.extend(found)
+    return files
+
+
+def load_packs(directories: list[str | Path]) -> list[Pack]:
+    packs = [load_pack(p) for p in discover(directories)]
+    seen: dict[str, Rule] = {}
+    pack_ids: dict[str, Pack] = {}
+    for pack in packs:
+        if pack.id in pack_ids:
+            raise RulePackError(f"pack id {pack.id!r} is also used by {pack_ids[pack.id].path}",
+                                SourceSpan(pack.path, 1, 1))
+        pack_ids[pack.id] = pack
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise RulePackError(f"rule id {rule.id!r} is also defined in {seen[rule.id].span}",
+                                    rule.span)
+            seen[rule.id] = rule
+    return packs
+
+
+def load_pack(path: str | Path) -> Pack:
+    loaded = load_file(path, RulePackError)
+    data = loaded.data
+    smap = loaded.source_map
+    if not isinstance(data, dict):
+        raise RulePackError("a rule pack is a mapping with id, title, version, effective, rules "
+                            "and tests", SourceSpan(str(path), 1, 1))
+    errors = sorted(_pack_validator().iter_errors(data),
+                    key=lambda e: smap.span_for(tuple(e.absolute_path)).line)
+    if errors:
+        e = errors[0]
+        where = tuple(e.absolute_path)
+        rule_id = _rule_id_at(data, where)
+        message = e.message if len(e.message) < 300 else e.message[:300] + "…"
+        if e.validator == "additionalProperties":
+            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+            if extra:
+                where = where + (extra[0],)
+                message = f"unknown key {extra[0]!r}; allowed: {', '.join(sorted(e.schema.get('properties', {})))}"
+        raise RulePackError((f"rule {rule_id}: " if rule_id else "") + message,
+                            smap.span_for(where, prefer_key=True), format_path(where) or None)
+    return _Compiler(loaded, schema_index()).compile()
+
+
+def _rule_id_at(data: dict[str, Any], where: PathKey) -> str | None:
+    if len(where) >= 2 and where[0] == "rules" and isinstance(where[1], int):
+        try:
+            return data["rules"][where[1]].get("id")
+        except (IndexError, AttributeError):
+            return None
+    return None
+
+
+def _citation(raw: dict[str, Any]) -> Citation:
+    return Citation(**{k: raw.get(k) for k in ("authority", "document", "lines", "page", "quote", "url")})
+
+
+def _date(text: str, span: SourceSpan) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RulePackError(f"{text!r} is not a real date", span) from None
+
+
+class _Compiler:
+    def __init__(self, loaded: LoadedSource, index: SchemaIndex):
+        self.loaded = loaded
+        self.index = index
+        self.data = loaded.data
+        self.smap = loaded.source_map
+        self.roots = set(index.property_names(index.schema))
+
+    def span(self, path: PathKey) -> SourceSpan:
+        return self.smap.span_for(path)
+
+    def compile(self) -> Pack:
+        d = self.data
+        eff = d["effective"]
+        pack = Pack(
+            id=d["id"], title=d["title"], version=d["version"], sha256=self.loaded.sha256,
+            path=self.loaded.path,
+            effective_from=_date(eff["from"], self.span(("effective", "from"))),
+            effective_to=_date(eff["to"], self.span(("effective", "to"))) if eff.get("to") else None,
+            effective_basis=eff.get("basis"), description=d.get("description"),
+            authority=tuple(_citation(c) for c in d.get("authority", [])),
+            params={k: v["value"] for k, v in d.get("params", {}).items()},
+            param_meta=d.get("params", {}), variables={}, rules=[], tests=[])
+        for name, source in d.get("variables", {}).items():
+            pack.variables[name] = self.variable(pack, name, source)
+        self.check_variable_cycles(pack)
+        for i, raw in enumerate(d["rules"]):
+            pack.rules.append(self.rule(pack, raw, ("rules", i)))
+        rule_ids = {r.id for r in pack.rules}
+        for i, raw in enumerate(d["tests"]):
+            if raw["rule"] not in rule_ids:
+                raise RulePackError(f"test {raw['name']!r} names rule {raw['rule']!r}, which this "
+                                    f"pack does not define", self.span(("tests", i, "rule")))
+            pack.tests.append(TestCase(raw["name"], raw["rule"], raw["facts"], raw["expect"],
+                                       raw.get("instance"), raw.get("message_contains"),
+                                       self.span(("tests", i)), self._subsource(("tests", i, "facts"))))
+        return pack
+
+    def _subsource(self, prefix: PathKey) -> LoadedSource:
+        """The test case's facts as a source of their own, with spans in the pack file."""
+        from checker.yamlsource import SourceMap
+
+        n = len(prefix)
+        sub = SourceMap(self.loaded.path,
+                        {k[n:]: v for k, v in self.smap.values.items() if k[:n] == prefix},
+                        {k[n:]: v for k, v in self.smap.keys.items() if k[:n] == prefix})
+        data = self.data
+        for part in prefix:
+            data = data[part]
+        return LoadedSource(self.loaded.path, self.loaded.sha256, data, sub)
+
+    def program(self, source: str, where: PathKey, rule_id: str | None, field_name: str) -> Any:
+        try:
+            return compile_expression(source)
+        except ValueError as exc:
+            label = f"rule {rule_id}: {field_name}" if rule_id else field_name
+            raise RulePackError(f"{label}: invalid CEL: {exc}", self.span(where)) from None
+
+    def variable(self, pack: Pack, name: str, source: str) -> Variable:
+        where = ("variables", name)
+        program = self.program(source, where, None, f"variables.{name}")
+        refs = self.check_paths(pack, source, {}, where, None, f"variables.{name}")
+        uses = frozenset(r.parts[0] for r in refs if r.root == "variables" and r.parts)
+        return Variable(name, program, source, uses)
+
+    def check_variable_cycles(self, pack: Pack) -> None:
+        def visit(name: str, trail: tuple[str, ...]) -> None:
+            if name in trail:
+                cycle = " -> ".join(trail + (name,))
+                raise RulePackError(f"variables refer to each other in a cycle: {cycle}",
+                                    self.span(("variables", name)))
+            for used in pack.variables[name].uses:
+                visit(used, trail + (name,))
+        for name in pack.variables:
+            visit(name, ())
+
+    def rule(self, pack: Pack, raw: dict[str, Any], where: PathKey) -> Rule:
+        rid = raw["id"]
+        bound: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+        loops: list[ForEach] = []
+        all_refs: list[PathRef] = []
+        for j, fe in enumerate(raw.get("for_each", [])):
+            fe_where = where + ("for_each", j)
+            parts = tuple(_split_path(fe["in"]))
+            ref = PathRef(parts[0], parts[1:], 0)
+            self.check_ref(pack, ref, bound, fe_where + ("in",), rid, "for_each.in")
+            if fe["var"] in bound or fe["var"] in self.roots or fe["var"] in BUILTIN_ROOTS:
+                raise RulePackError(f"rule {rid}: for_each variable {fe['var']!r} shadows another "
+                                    f"name", self.span(fe_where + ("var",)))
+            resolved = self.resolve(ref, bound)
+            bound[fe["var"]] = (resolved[0], resolved[1] + (ANY_ITEM,)) if resolved else None
+            where_program = None
+            if fe.get("where"):
+                where_program = self.program(fe["where"], fe_where + ("where",), rid, "for_each.where")
+                all_refs += self.check_paths(pack, fe["where"], bound, fe_where + ("where",), rid,
+                                             "for_each.where")
+            loops.append(ForEach(fe["var"], parts, where_program, fe.get("where")))
+        expr = self.program(raw["expr"], where + ("expr",), rid, "expr")
+        all_refs += self.check_paths(pack, raw["expr"], bound, where + ("expr",), rid, "expr")
+        when = message_expr = None
+        if raw.get("when"):
+            when = self.program(raw["when"], where + ("when",), rid, "when")
+            all_refs += self.check_paths(pack, raw["when"], bound, where + ("when",), rid, "when")
+        if raw.get("message_expr"):
+            message_expr = self.program(raw["message_expr"], where + ("message_expr",), rid,
+                                        "message_expr")
+            all_refs += self.check_paths(pack, raw["message_expr"], bound, where + ("message_expr",),
+                                         rid, "message_expr")
+        for k, need in enumerate(raw.get("needs", [])):
+            parts = tuple(_split_path(need))
+            ref = PathRef(parts[0], parts[1:], 0)
+            self.check_ref(pack, ref, bound, where + ("needs", k), rid, "needs")
+        uses = frozenset(r.parts[0] for r in all_refs if r.root == "variables" and r.parts)
+        facts = tuple(r for r in all_refs if r.root not in ("params", "variables", "as_of"))
+        return Rule(
+            id=rid, title=raw["title"], description=raw.get("description"),
+            severity=Severity(raw["severity"]), expr=expr, expr_source=raw["expr"],
+            when=when, when_source=raw.get("when"), message=raw.get("message"),
+            message_expr=message_expr, message_expr_source=raw.get("message_expr"),
+            needs=tuple(raw.get("needs", [])), for_each=tuple(loops),
+            citations=tuple(_citation(c) for c in raw["cite"]), remedy=raw.get("remedy"),
+            tags=tuple(raw.get("tags", [])), span=self.span(where), pack=pack,
+            fact_paths=_dedupe(facts), variables_used=uses)
+
+    def resolve(self, ref: PathRef, bound: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+        if ref.root in bound:
+            target = bound[ref.root]
+            return None if target is None else (target[0], target[1] + ref.parts)
+        return (ref.root, ref.parts)
+
+    def check_paths(self, pack: Pack, source: str, bound: dict[str, Any], where: PathKey,
+                    rule_id: str | None, field_name: str) -> list[PathRef]:
+        try:
+            refs = references(source, bound, FUNCTION_NAMESPACES)
+        except CelSyntaxError as exc:
+            raise RulePackError(f"rule {rule_id}: {field_name}: {exc}", self.span(where)) from None
+        resolved: list[PathRef] = []
+        for ref in refs:
+            # references() has already substituted bound names with their paths.
+            self.check_ref(pack, ref, {}, where, rule_id, field_name)
+            resolved.append(ref)
+        return resolved
+
+    def check_ref(self, pack: Pack, ref: PathRef, bound: dict[str, Any], where: PathKey,
+                  rule_id: str | None, field_name: str) -> None:
+        label = (f"rule {rule_id}: " if rule_id else "") + f"{field_name}: "
+        target = self.resolve(ref, bound)
+        if target is None:
+            return  # bound to something we cannot follow statically
+        root, parts = target
+        if root == "params":
+            if parts and parts[0] not in pack.params:
+                raise RulePackError(f"{label}unknown parameter params.{parts[0]} (defined: "
+                                    f"{', '.join(sorted(pack.params)) or 'none'})", self.span(where))
+            return
+        if root == "variables":
+            if parts and parts[0] not in pack.variables and parts[0] not in self.data.get("variables", {}):
+                raise RulePackError(f"{label}unknown variable variables.{parts[0]} (defined: "
+                                    f"{', '.join(sorted(self.data.get('variables', {}))) or 'none'})",
+                                    self.span(where))
+            return
+        if root == "as_of":
+            return
+        if root not in self.roots:
+            raise RulePackError(f"{label}unknown name {root!r}: not a section of the offer-state "
+                                f"document ({', '.join(sorted(self.roots))}), a parameter, a "
+                                f"variable or a for_each variable", self.span(where))
+        node: dict[str, Any] | None = self.index.schema
+        walked = [root]
+        node = self.index.child(node, root)
+        for part in parts:
+            child = self.index.child(node, part) if node is not None else None
+            if child is None:
+                shown = _dotted(walked)
+                if part == ANY_ITEM:
+                    problem = f"{shown} is not a list"
+                else:
+                    fields = self.index.property_names(node) if node is not None else []
+                    problem = (f"the offer-state schema defines no fact {_dotted(walked + [part])!r}"
+                               + (f"; fields of {shown}: {', '.join(fields)}" if fields else ""))
+                raise RulePackError(label + problem, self.span(where))
+            node = child
+            walked.append(part)
+
+
+def _split_path(path: str) -> list[str]:
+    out: list[str] = []
+    for piece in path.split("."):
+        name = piece.replace("[]", "")
+        if name:
+            out.append(name)
+        out.extend([ANY_ITEM] * piece.count("[]"))
+    return out
+
+
+def _dotted(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        out += ANY_ITEM if p == ANY_ITEM else (f".{p}" if out else p)
+    return out
+
+
+def _dedupe(refs: tuple[PathRef, ...] | list[PathRef]) -> tuple[PathRef, ...]:
+    seen: dict[tuple[str, tuple[str, ...]], PathRef] = {}
+    for r in refs:
+        seen.setdefault((r.root, r.parts), r)
+    # Keep only the longest chains: 'classes[]' adds nothing when 'classes[].sought' is listed.
+    keys = list(seen)
+    out = [seen[k] for k in keys
+           if not any(o != k and o[0] == k[0] and o[1][:len(k[1])] == k[1] for o in keys)]
+    return tuple(out)
+
+
+def select_rules(packs: list[Pack], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+                 ) -> list[Rule]:
+    rules = [r for p in packs for r in p.rules]
+    if select:
+        rules = [r for r in rules if any(fnmatch.fnmatchcase(r.id, g) for g in select)]
+    if ignore:
+        rules = [r for r in rules if not any(fnmatch.fnmatchcase(r.id, g) for g in ignore)]
+    return sorted(rules, key=lambda r: r.id)
