@@ -176,6 +176,29 @@ def money_is_multiple(amount: Any, step: Any) -> bool:
     return a % s == 0
 
 
+def money_gcd(a: Any, b: Any) -> str:
+    """Greatest common divisor of two positive exact decimals (gcd(25.725, 25) = 0.025)."""
+    x, y = to_decimal(a), to_decimal(b)
+    if x <= 0 or y <= 0:
+        raise ExpressionError("money.gcd needs two positive amounts")
+    places = max(-x.as_tuple().exponent, -y.as_tuple().exponent, 0)
+    scale = Decimal(10) ** places
+    from math import gcd
+
+    return decimal_text(Decimal(gcd(int(x * scale), int(y * scale))) / scale)
+
+
+def money_max_remainder(price: Any, step: Any) -> str:
+    """The largest remainder (k × price) mod step can take over whole k ≥ 1.
+
+    The remainders of k × price modulo step are exactly the multiples of
+    g = gcd(price, step) below step, so the largest is step − g. This is the most
+    cash in lieu a holder can receive when notes come only in multiples of step.
+    """
+    g = to_decimal(money_gcd(price, step))
+    return decimal_text(_exact(lambda: _EXACT.subtract(to_decimal(step), g)))
+
+
 def money_cmp(a: Any, b: Any) -> int:
     x, y = to_decimal(a), to_decimal(b)
     return (x > y) - (x < y)
@@ -231,6 +254,15 @@ def fmt_ny(ts: Any) -> str:
     return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
+def join_strings(items: Any, separator: Any = "") -> str:
+    """list.join(sep), as in cel-go's strings extension (the Rust core lacks it)."""
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise ExpressionError("join expects a list of strings")
+    if not isinstance(separator, str):
+        raise ExpressionError("join separator must be a string")
+    return separator.join(items)
+
+
 # ---------------------------------------------------------------- registry
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
@@ -243,6 +275,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "money.ceil_to": money_ceil_to,
     "money.is_multiple": money_is_multiple,
     "money.cmp": money_cmp,
+    "money.gcd": money_gcd,
+    "money.max_remainder": money_max_remainder,
     "money.eq": lambda a, b: money_cmp(a, b) == 0,
     "money.ne": lambda a, b: money_cmp(a, b) != 0,
     "money.lt": lambda a, b: money_cmp(a, b) < 0,
@@ -252,6 +286,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "money.max": lambda a, b: decimal_text(max(to_decimal(a), to_decimal(b))),
     "money.min": lambda a, b: decimal_text(min(to_decimal(a), to_decimal(b))),
     "money.abs": lambda a: decimal_text(abs(to_decimal(a))),
+    "join": join_strings,
     "shares.floor_percent": shares_floor_percent,
     "shares.sum": shares_sum,
     "ny.date": ny_date,
