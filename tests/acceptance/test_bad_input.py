@@ -1,0 +1,169 @@
+"""Every kind of bad input: one line naming file:line, exit 2 (3 for packs), no traceback,
+nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance.conftest import MINIMAL_OFFER, assert_one_line_error
+
+OUT = "report.json"
+
+
+def check(cli, tmp_path: Path, doc: Path, *extra: str):
+    out = tmp_path / OUT
+    result = cli("check", str(doc), "--format", "json", "--output", str(out), *extra)
+    assert not out.exists(), "a report was written despite the error"
+    assert not list(tmp_path.glob(".report.json.*")), "a temporary file was left behind"
+    return result
+
+
+def write(tmp_path: Path, text: str, name: str = "offer.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("text,line,fragments", [
+    ("schema_version: 1\noffer: {id: x\n", 3, ["malformed YAML"]),
+    (MINIMAL_OFFER.replace("  id: tiny\n", "  id: tiny\n  isuer: X\n"), 4,
+     ["offer.isuer", "unknown key 'isuer'"]),
+    (MINIMAL_OFFER.replace("outstanding: 1000", "outstanding: lots"), 7,
+     ["classes[0].outstanding", "not a whole number of shares"]),
+    (MINIMAL_OFFER.replace('price_per_share: "24.00"', "price_per_share: 24.5"), 15,
+     ["price_per_share", "is a float", '"24.5"']),
+    (MINIMAL_OFFER.replace("as_of: 2003-01-08T00:01:00-05:00", "as_of: 2003-01-08T00:01:00"), 4,
+     ["offer.as_of", "no UTC offset"]),
+    (MINIMAL_OFFER.replace("as_of: 2003-01-08T00:01:00-05:00", "as_of: 2003-02-30T00:01:00-05:00"), 4,
+     ["offer.as_of", "not a real date-time"]),
+    (MINIMAL_OFFER.replace("outstanding: 1000", "outstanding: -5"), 7,
+     ["classes[0].outstanding", "between 0 and 10^15"]),
+    (MINIMAL_OFFER.replace("outstanding: 1000", "outstanding: 99999999999999999999999"), 7,
+     ["classes[0].outstanding", "between 0 and 10^15"]),
+    (MINIMAL_OFFER.replace("  id: tiny\n", "  id: tiny\n  id: again\n"), 4, ["duplicate key 'id'"]),
+], ids=["malformed-yaml", "unknown-key", "wrong-type", "float-money", "naive-datetime",
+        "impossible-date", "negative-shares", "huge-number", "duplicate-key"])
+def test_bad_documents(cli, tmp_path, text, line, fragments):
+    doc = write(tmp_path, text)
+    result = check(cli, tmp_path, doc)
+    assert_one_line_error(result, 2, f"{doc}:{line}:", *fragments)
+    validated = cli("validate", str(doc))
+    assert validated.code == 2 and f"{doc}:{line}:" in validated.stderr
+
+
+def test_naive_datetime_accepted_when_timezone_is_explicit(cli, tmp_path):
+    text = MINIMAL_OFFER.replace("as_of: 2003-01-08T00:01:00-05:00",
+                                 "as_of: 2003-01-08T00:01:00\n  timezone: America/New_York")
+    assert cli("validate", str(write(tmp_path, text))).code == 0
+
+
+def test_nonexistent_local_time_rejected(cli, tmp_path):
+    text = MINIMAL_OFFER.replace("as_of: 2003-01-08T00:01:00-05:00",
+                                 "as_of: 2003-04-06T02:30:00\n  timezone: America/New_York")
+    result = cli("validate", str(write(tmp_path, text)))
+    assert result.code == 2 and "daylight-saving gap" in result.stderr
+
+
+def test_alias_bomb(cli, tmp_path):
+    lines = ["schema_version: 1", "offer: {id: bomb}",
+             'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(8):
+        prev, cur = chr(97 + i), chr(98 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    doc = write(tmp_path, "\n".join(lines) + "\n")
+    result = check(cli, tmp_path, doc)
+    assert_one_line_error(result, 2, str(doc), "expands to more than")
+
+
+def test_fifty_megabyte_document(cli, tmp_path):
+    doc = tmp_path / "huge.yaml"
+    with doc.open("w") as handle:
+        handle.write("schema_version: 1\noffer: {id: huge}\nnote: \"")
+        handle.write("x" * (50 * 1024 * 1024))
+        handle.write("\"\n")
+    result = check(cli, tmp_path, doc)
+    assert_one_line_error(result, 2, f"{doc}:1:1:", "limit is")
+
+
+def test_missing_file(cli, tmp_path):
+    result = check(cli, tmp_path, tmp_path / "nope.yaml")
+    assert_one_line_error(result, 2, "nope.yaml", "no such file")
+
+
+def test_not_a_mapping(cli, tmp_path):
+    result = check(cli, tmp_path, write(tmp_path, "- 1\n- 2\n"))
+    assert_one_line_error(result, 2, "mapping")
+
+
+PACK = """\
+id: tiny-pack
+title: Tiny
+version: 1.0.0
+effective: {{from: "1990-01-01"}}
+rules:
+  - id: tiny.rule
+    title: A rule
+    severity: error
+    cite: [{{authority: Test}}]
+    expr: {expr}
+tests:
+  - {{name: t, rule: tiny.rule, facts: {{}}, expect: pass}}
+"""
+
+
+def pack_dir(tmp_path: Path, expr: str) -> Path:
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "pack.yaml").write_text(PACK.format(expr=expr))
+    return d
+
+
+def test_bad_cel_in_pack(cli, tmp_path, minimal_offer):
+    rules = pack_dir(tmp_path, '"classes.size() >"')
+    result = check(cli, tmp_path, minimal_offer, "--rules", str(rules))
+    assert_one_line_error(result, 3, f"{rules / 'pack.yaml'}:10:", "rule tiny.rule", "invalid CEL")
+
+
+def test_pack_referencing_undefined_fact(cli, tmp_path, minimal_offer):
+    rules = pack_dir(tmp_path, '"classes.all(c, c.outstandng > 0)"')
+    result = check(cli, tmp_path, minimal_offer, "--rules", str(rules))
+    assert_one_line_error(result, 3, f"{rules / 'pack.yaml'}:10:", "rule tiny.rule",
+                          "classes[].outstandng", "outstanding")
+
+
+def test_pack_with_unknown_root(cli, tmp_path, minimal_offer):
+    rules = pack_dir(tmp_path, '"clases.size() > 0"')
+    result = check(cli, tmp_path, minimal_offer, "--rules", str(rules))
+    assert_one_line_error(result, 3, "unknown name 'clases'")
+
+
+def test_empty_rules_directory(cli, tmp_path, minimal_offer):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = check(cli, tmp_path, minimal_offer, "--rules", str(empty))
+    assert_one_line_error(result, 3, str(empty), "no rule packs")
+
+
+def test_select_matching_nothing_is_an_error(cli, tmp_path, minimal_offer):
+    result = check(cli, tmp_path, minimal_offer, "--select", "no.such.*")
+    assert_one_line_error(result, 3, "no rule selected")
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--as-of", "yesterday"], "--as-of"),
+    (["--as-of", "2003-02-11T17:00:00"], "no UTC offset"),
+    (["--format", "xml"], "xml"),
+    (["--fail-on", "panic"], "panic"),
+])
+def test_usage_errors(cli, tmp_path, minimal_offer, args, fragment):
+    result = check(cli, tmp_path, minimal_offer, *args)
+    assert result.code == 2 and fragment in result.stderr and "Traceback" not in result.stderr
+
+
+def test_output_never_overwrites_an_input(cli, tmp_path, minimal_offer):
+    before = minimal_offer.read_text()
+    result = cli("check", str(minimal_offer), "--output", str(minimal_offer))
+    assert_one_line_error(result, 2, "refusing to overwrite")
+    assert minimal_offer.read_text() == before
