@@ -197,7 +197,7 @@ def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label
 
     def not_good(outcome: _Outcome, stage: str) -> Finding:
         if outcome.kind == "missing":
-            path = _qualify(outcome.value, bindings)
+            path = _qualify(outcome.value, bindings, document)
             return finish(Status.NOT_EVALUABLE, f"Cannot evaluate: the fact {path} is missing.",
                           (path,))
         return finish(Status.ERROR, f"Rule error in {stage}: {outcome.value}")
@@ -252,10 +252,12 @@ def _dotted_parts(parts: tuple[str, ...] | PathKey) -> str:
     return format_path(tuple(parts))
 
 
-def _qualify(name: str, bindings: dict[str, PathKey]) -> str:
-    if bindings:
-        innermost = list(bindings.values())[-1]
-        return f"{format_path(innermost)}.{name}"
+def _qualify(name: str, bindings: dict[str, PathKey], document: OfferDocument) -> str:
+    """Name the missing key at the bound object that lacks it, when we can tell which."""
+    for path in reversed(list(bindings.values())):
+        bound = document.get(path)
+        if isinstance(bound, dict) and name not in bound:
+            return f"{format_path(path)}.{name}"
     return name
 
 

@@ -32,15 +32,23 @@ class TextReporter(Reporter):
                 rows = [f for f in result.findings if f.status is status]
                 if not rows:
                     continue
+                # Problems carry their citation and remedy; passes stay compact.
+                problem = status in (Status.FAIL, Status.ERROR, Status.NOT_EVALUABLE)
                 table = Table(title=f"{status.value} ({len(rows)})", title_justify="left",
-                              title_style=STATUS_STYLE[status], show_lines=False, expand=True)
+                              title_style=STATUS_STYLE[status], show_lines=problem, expand=True)
                 table.add_column("rule", overflow="fold", ratio=3)
                 table.add_column("sev", width=7)
                 table.add_column("message", overflow="fold", ratio=6)
-                table.add_column("cite", overflow="fold", ratio=3)
+                if problem:
+                    table.add_column("cite", overflow="fold", ratio=3)
                 for f in rows:
-                    cite = "; ".join(c.short() for c in f.citations[:2])
-                    table.add_row(f.key, f.severity.value, f.message, cite)
+                    if problem:
+                        message = f.message + (f"\nRemedy: {f.remedy}" if f.remedy and
+                                               status is Status.FAIL else "")
+                        cite = f.citations[0].short() if f.citations else ""
+                        table.add_row(f.key, f.severity.value, message, cite)
+                    else:
+                        table.add_row(f.key, f.severity.value, f.message)
                 console.print(table)
         s = report.summary()
         console.print(" ".join(f"{k}={v}" for k, v in s.items()) + f"  ({len(report.findings)} findings)")

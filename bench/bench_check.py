@@ -1,0 +1,123 @@
+"""Benchmark `offercheck check` on the Dynex example.
+
+1. Whole-process wall time of `offercheck check examples/dynex-2003/offer.yaml
+   --format json` against `python -c pass` (median of N runs, and the ratio).
+   Target: median <= 250 ms on the 2-core machine.
+2. In-process throughput: the bundled packs evaluated over 1,000 generated
+   variants of the Dynex document (prices, maxima and caps perturbed with a
+   seeded RNG, so the run is reproducible). Target: >= 50,000 rule evaluations
+   per second. Documents are built before timing; the figure is evaluation only,
+   and a second figure includes validation + conversion of each variant.
+
+Run: python bench/bench_check.py [--runs 15] [--variants 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EXAMPLE = ROOT / "examples" / "dynex-2003" / "offer.yaml"
+
+
+def wall(cmd: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - start)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[:300]}")
+    return times
+
+
+def whole_process(runs: int) -> None:
+    exe = shutil.which("offercheck")
+    check = [exe] if exe else [sys.executable, "-m", "checker"]
+    check += ["check", str(EXAMPLE), "--format", "json"]
+    wall(check, 2)  # warm the page cache and .pyc files
+    baseline = statistics.median(wall([sys.executable, "-c", "pass"], runs))
+    ours = wall(check, runs)
+    median = statistics.median(ours)
+    print(f"whole process ({runs} runs): python -c pass median {baseline * 1000:.1f} ms; "
+          f"offercheck check median {median * 1000:.1f} ms (min {min(ours) * 1000:.1f}, "
+          f"max {max(ours) * 1000:.1f}); ratio {median / baseline:.1f}x; target <= 250 ms: "
+          f"{'met' if median <= 0.250 else 'NOT met'}")
+
+
+def variants(count: int) -> list[dict]:
+    from checker.yamlsource import load_file
+
+    base = load_file(EXAMPLE).data
+    rng = random.Random(20030108)
+    out = []
+    for _ in range(count):
+        doc = copy.deepcopy(base)
+        for option in doc.get("consideration", {}).get("options", []):
+            if "max_shares" in option:
+                option["max_shares"] = max(0, option["max_shares"] + rng.randint(-50, 50))
+            if "cap_amount" in option:
+                option["cap_amount"] = str(int(option["cap_amount"]) + rng.choice([0, 0, 25, -25]))
+        for cls in doc.get("classes", []):
+            if "outstanding" in cls:
+                cls["outstanding"] += rng.randint(0, 1000)
+        out.append(doc)
+    return out
+
+
+def in_process(count: int) -> None:
+    from checker.document import document_from_source
+    from checker.engine import evaluate
+    from checker.resources import bundled_rules_dir
+    from checker.rulepack import load_packs, select_rules
+    from checker.run import document_as_of
+    from checker.yamlsource import LoadedSource, load_file
+
+    source = load_file(EXAMPLE)
+    t0 = time.perf_counter()
+    packs = load_packs([bundled_rules_dir()])
+    load_ms = (time.perf_counter() - t0) * 1000
+    rules = select_rules(packs)
+    raw = variants(count)
+    t0 = time.perf_counter()
+    documents = [document_from_source(LoadedSource(str(EXAMPLE), source.sha256, d, source.source_map))
+                 for d in raw]
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    evaluations = 0
+    statuses: dict[str, int] = {}
+    for document in documents:
+        for finding in evaluate(document, rules, document_as_of(document, None)):
+            evaluations += 1
+            statuses[finding.status.value] = statuses.get(finding.status.value, 0) + 1
+    elapsed = time.perf_counter() - t0
+    rate = evaluations / elapsed
+    print(f"in process: {len(rules)} rules in {len(packs)} packs loaded and compiled in "
+          f"{load_ms:.1f} ms; {count} variants validated+converted in {build * 1000:.0f} ms "
+          f"({count / build:,.0f} documents/s)")
+    print(f"in process: {evaluations:,} rule evaluations (findings) in {elapsed * 1000:.0f} ms = "
+          f"{rate:,.0f} evaluations/s; target >= 50,000: {'met' if rate >= 50_000 else 'NOT met'}; "
+          f"statuses {dict(sorted(statuses.items()))}")
+    print(f"in process, including validation: {evaluations / (elapsed + build):,.0f} evaluations/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--variants", type=int, default=1000)
+    args = parser.parse_args()
+    whole_process(args.runs)
+    in_process(args.variants)
+
+
+if __name__ == "__main__":
+    main()

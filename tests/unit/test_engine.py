@@ -1,0 +1,148 @@
+"""Engine statuses: pass, fail, not_applicable, not_evaluable, error — and never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from checker.document import load_document_text
+from checker.engine import evaluate, law_date, select_packs
+from checker.errors import RulePackError
+from checker.findings import Status
+from checker.rulepack import load_pack
+
+DOC = """\
+schema_version: 1
+offer: {id: t, as_of: 2003-01-08T00:01:00-05:00}
+timeline: {commencement: 2003-01-08T00:01:00-05:00}
+classes:
+  - {id: A, outstanding: 1000, sought: 100, original_issue_price: "24.00"}
+  - {id: B, outstanding: 2000, sought: 300}
+"""
+
+
+def pack(tmp_path: Path, rules: str, params: str = "", variables: str = "",
+         effective: str = '{from: "1990-01-01"}') -> Path:
+    body = "\n".join(["id: p", "title: P", "version: 1.0.0", f"effective: {effective}",
+                      params, variables, "rules:", ""]) + textwrap.indent(textwrap.dedent(rules), "  ") + textwrap.dedent("""\
+        tests:
+          - {name: t, rule: r.one, facts: {}, expect: pass}
+        """)
+    path = tmp_path / "p.yaml"
+    path.write_text(body)
+    return path
+
+
+def run(tmp_path, rules, doc=DOC, **kw):
+    p = load_pack(pack(tmp_path, rules, **kw))
+    d = load_document_text(doc, "doc.yaml")
+    return evaluate(d, p.rules, d.get(("offer", "as_of")))
+
+
+RULE = """\
+- id: r.one
+  title: One
+  severity: error
+  cite: [{authority: T}]
+  expr: {expr}
+"""
+
+
+def one(tmp_path, expr, extra="", **kw):
+    rules = RULE.replace("{expr}", expr) + extra
+    return run(tmp_path, rules, **kw)
+
+
+def test_pass_and_fail(tmp_path):
+    assert [f.status for f in one(tmp_path, '"classes[0].sought == 100"')] == [Status.PASS]
+    assert [f.status for f in one(tmp_path, '"classes[0].sought == 101"')] == [Status.FAIL]
+
+
+def test_missing_fact_is_not_evaluable_never_pass(tmp_path):
+    findings = one(tmp_path, '"classes.all(c, c.original_issue_price != \'\')"')
+    assert findings[0].status is Status.NOT_EVALUABLE
+    assert "original_issue_price" in findings[0].missing[0]
+
+
+def test_needs_lists_missing_paths(tmp_path):
+    rules = """\
+- id: r.one
+  title: One
+  severity: error
+  cite: [{authority: T}]
+  for_each: [{var: c, in: classes}]
+  needs: [c.original_issue_price]
+  expr: "true"
+"""
+    findings = run(tmp_path, rules)
+    assert [(f.instance, f.status) for f in findings] == [("A", Status.PASS), ("B", Status.NOT_EVALUABLE)]
+    assert findings[1].missing == ("classes[1].original_issue_price",)
+
+
+def test_runtime_error_is_error_status(tmp_path):
+    findings = one(tmp_path, '"classes[0].sought / 0 == 1"')
+    assert findings[0].status is Status.ERROR
+
+
+def test_domain_function_error_is_reported_with_reason(tmp_path, capsys):
+    findings = one(tmp_path, '"money.eq(\'abc\', \'1\')"')
+    assert findings[0].status is Status.ERROR
+    assert "money.eq" in findings[0].message and "not a decimal" in findings[0].message
+    assert capsys.readouterr().err == ""  # the CEL extension's stderr noise is contained
+
+
+def test_non_boolean_result_is_error(tmp_path):
+    assert one(tmp_path, '"classes[0].sought"')[0].status is Status.ERROR
+
+
+def test_when_false_is_not_applicable(tmp_path):
+    findings = one(tmp_path, '"false"', extra='  when: "size(classes) > 5"\n')
+    assert findings[0].status is Status.NOT_APPLICABLE
+
+
+def test_for_each_over_empty_list_is_not_applicable(tmp_path):
+    rules = RULE.replace("{expr}", '"false"') + "  for_each: [{var: x, in: amendments}]\n"
+    findings = run(tmp_path, rules, doc=DOC + "amendments: []\n")
+    assert [f.status for f in findings] == [Status.NOT_APPLICABLE]
+
+
+def test_for_each_over_missing_list_is_not_evaluable(tmp_path):
+    rules = RULE.replace("{expr}", '"false"') + "  for_each: [{var: x, in: amendments}]\n"
+    assert [f.status for f in run(tmp_path, rules)] == [Status.NOT_EVALUABLE]
+
+
+def test_variables_are_lazy_and_shared(tmp_path):
+    variables = 'variables:\n  total: "classes.map(c, c.sought).sum()"\n  unused: "nosuch.thing"'
+    with pytest.raises(RulePackError, match="unknown name 'nosuch'"):
+        one(tmp_path, '"variables.total == 400"', variables=variables)
+    variables = 'variables:\n  total: "shares.sum(classes.map(c, c.sought))"\n  broken: "1 / 0 == 1"'
+    assert one(tmp_path, '"variables.total == 400"', variables=variables)[0].status is Status.PASS
+
+
+def test_params_visible(tmp_path):
+    params = 'params:\n  limit: {value: 100}'
+    assert one(tmp_path, '"classes[0].sought <= params.limit"', params=params)[0].status is Status.PASS
+
+
+def test_facts_carry_source_lines(tmp_path):
+    finding = one(tmp_path, '"classes[0].sought == 100"')[0]
+    fact = next(f for f in finding.facts if f.path == "classes[0].sought")
+    assert fact.source == "doc.yaml:5:40" and fact.value == 100
+
+
+def test_effective_dates_select_packs(tmp_path):
+    p = load_pack(pack(tmp_path, RULE.replace("{expr}", '"true"'),
+                       effective='{from: "2000-01-24", to: "2003-01-01"}'))
+    d = load_document_text(DOC, "doc.yaml")
+    when = law_date(d, None)
+    assert when.date == dt.date(2003, 1, 8) and when.basis == "timeline.commencement"
+    chosen, skipped = select_packs([p], when)
+    assert chosen == [] and skipped == [p]
+
+
+def test_as_of_is_readable_by_rules(tmp_path):
+    findings = one(tmp_path, '"as_of < timeline.commencement + duration(\'1h\')"')
+    assert findings[0].status is Status.PASS
