@@ -21,6 +21,7 @@ from checker.cel_paths import ANY_ITEM
 from checker.document import OfferDocument
 from checker.expr import CallLog, cel_module, cel_value
 from checker.findings import Fact, Finding, Status
+from checker.schema_index import schema_index
 from checker.rulepack import Pack, Rule
 from checker.yamlsource import PathKey, format_path
 
@@ -86,7 +87,7 @@ class _PackRun:
             text = str(exc)
             if text.startswith("Undefined variable or function"):
                 name = text.split("'")[1] if "'" in text else text
-                return _Outcome("missing", name)
+                return _Outcome("missing_root", name)
             return _Outcome("error", text.splitlines()[0] if text else type(exc).__name__)
         except Exception as exc:  # never let one rule crash the run
             if self.log.error:
@@ -133,8 +134,20 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
 
 
 def document_view(document: OfferDocument) -> dict[str, Any]:
+    """The facts as CEL sees them.
+
+    Object-valued sections the document omits are bound to empty maps, so that
+    ``has(settings.rounding)`` is simply false; reading a field of one is still a
+    missing fact. Omitted list sections stay unbound: reading one is a missing fact.
+    """
     if document._cel_view is None:
-        document._cel_view = cel_value(document.values)
+        view = cel_value(document.values)
+        index = schema_index()
+        for name in index.property_names(index.schema):
+            node = index.child(index.schema, name)
+            if name not in view and node is not None and "properties" in index.deref(node):
+                view[name] = {}
+        document._cel_view = view
     return document._cel_view
 
 
@@ -196,8 +209,9 @@ def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label
         return _finding(rule, label, status, message, document, bindings, missing)
 
     def not_good(outcome: _Outcome, stage: str) -> Finding:
-        if outcome.kind == "missing":
-            path = _qualify(outcome.value, bindings, document)
+        if outcome.kind in ("missing", "missing_root"):
+            path = outcome.value if outcome.kind == "missing_root" else \
+                _qualify(outcome.value, bindings, document)
             return finish(Status.NOT_EVALUABLE, f"Cannot evaluate: the fact {path} is missing.",
                           (path,))
         return finish(Status.ERROR, f"Rule error in {stage}: {outcome.value}")
