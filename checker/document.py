@@ -37,12 +37,16 @@ class OfferDocument:
     source: LoadedSource
     timezone: ZoneInfo
     _cel_view: dict[str, Any] | None = field(default=None, repr=False)
+    derived_cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def span(self, path: PathKey) -> SourceSpan:
         return self.source.source_map.span_for(path)
 
     def get(self, path: PathKey, default: Any = None) -> Any:
-        node: Any = self.values
+        """The value at path; paths under "derived" read the calculators' results."""
+        node: Any = self.derived_cache if path[:1] == ("derived",) else self.values
+        if path[:1] == ("derived",):
+            path = path[1:]
         for part in path:
             try:
                 node = node[part]

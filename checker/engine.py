@@ -21,6 +21,7 @@ from checker.cel_paths import ANY_ITEM
 from checker.document import OfferDocument
 from checker.expr import CallLog, cel_module, cel_value
 from checker.findings import Fact, Finding, Status
+from checker.derived import compute as compute_derived_raw
 from checker.schema_index import schema_index
 from checker.rulepack import Pack, Rule
 from checker.yamlsource import PathKey, format_path
@@ -64,12 +65,14 @@ class _Outcome:
 class _PackRun:
     """The CEL context for one pack over one document; variables computed lazily, once."""
 
-    def __init__(self, pack: Pack, view: dict[str, Any], as_of: dt.datetime | None):
+    def __init__(self, pack: Pack, view: dict[str, Any], as_of: dt.datetime | None,
+                 derived: dict[str, Any]):
         self.pack = pack
         self.log = CallLog()
         cel = cel_module()
         variables = dict(view)
         variables["params"] = cel_value(pack.params)
+        variables["derived"] = derived
         if as_of is not None:
             variables["as_of"] = as_of.astimezone(dt.timezone.utc)
         self.context = cel.Context(variables=variables, functions=self.log.functions())
@@ -120,6 +123,8 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
              ) -> list[Finding]:
     """All findings, in a deterministic order (rule id, then instance order)."""
     view = document_view(document)
+    needed = frozenset(c for rule in rules for c in rule.calculators)
+    derived = cel_value(compute_derived(document, needed))
     runs: dict[str, _PackRun] = {}
     findings: list[Finding] = []
     # The CEL extension prints Python callback failures to stderr; we report them in
@@ -128,9 +133,18 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
         for rule in sorted(rules, key=lambda r: r.id):
             run = runs.get(rule.pack.id)
             if run is None:
-                run = runs[rule.pack.id] = _PackRun(rule.pack, view, as_of)
+                run = runs[rule.pack.id] = _PackRun(rule.pack, view, as_of, derived)
             findings.extend(_evaluate_rule(rule, run, document))
     return findings
+
+
+def compute_derived(document: OfferDocument, names: frozenset[str]) -> dict[str, Any]:
+    """Derived facts for the calculators the rules read, cached on the document."""
+    cache = document.derived_cache
+    missing = set(names) - set(cache)
+    if missing:
+        cache.update(compute_derived_raw(document, missing))
+    return {name: cache[name] for name in names if name in cache}
 
 
 def document_view(document: OfferDocument) -> dict[str, Any]:
@@ -362,7 +376,8 @@ def _facts(rule: Rule, document: OfferDocument, bindings: dict[str, PathKey]) ->
                 continue
             if isinstance(value, dict) and "id" in value:
                 path, value = path + ("id",), value["id"]
-            seen.setdefault(path, Fact(format_path(path), _json_value(value), str(document.span(path))))
+            source = None if path[:1] == ("derived",) else str(document.span(path))
+            seen.setdefault(path, Fact(format_path(path), _json_value(value), source))
     return tuple(seen.values())
 
 

@@ -23,7 +23,7 @@ from checker.schema_index import SchemaIndex, schema_index
 from checker.yamlsource import LoadedSource, PathKey, format_path, load_file
 
 # Names every expression may read besides the document's sections.
-BUILTIN_ROOTS = ("params", "variables", "as_of")
+BUILTIN_ROOTS = ("params", "variables", "as_of", "derived")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Rule:
     pack: "Pack" = field(repr=False)
     fact_paths: tuple[PathRef, ...] = ()
     variables_used: frozenset[str] = frozenset()
+    calculators: frozenset[str] = frozenset()  # derived.<name> the rule reads
 
     def expressions(self) -> dict[str, str]:
         out = {"expr": self.expr_source}
@@ -75,6 +76,7 @@ class Variable:
     program: Any
     source: str
     uses: frozenset[str]  # other variables it reads
+    calculators: frozenset[str] = frozenset()  # derived.<name> it reads
 
 
 @dataclass
@@ -264,7 +266,19 @@ class _Compiler:
         program = self.program(source, where, None, f"variables.{name}")
         refs = self.check_paths(pack, source, {}, where, None, f"variables.{name}")
         uses = frozenset(r.parts[0] for r in refs if r.root == "variables" and r.parts)
-        return Variable(name, program, source, uses)
+        calculators = frozenset(r.parts[0] for r in refs if r.root == "derived" and r.parts)
+        return Variable(name, program, source, uses, calculators)
+
+    def variable_closure(self, pack: Pack, names: frozenset[str]) -> frozenset[str]:
+        """The variables named, and every variable they read, transitively."""
+        out: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name not in out and name in pack.variables:
+                out.add(name)
+                todo.extend(pack.variables[name].uses)
+        return frozenset(out)
 
     def check_variable_cycles(self, pack: Pack) -> None:
         def visit(name: str, trail: tuple[str, ...]) -> None:
@@ -313,8 +327,13 @@ class _Compiler:
             parts = tuple(_split_path(need))
             ref = PathRef(parts[0], parts[1:], 0)
             self.check_ref(pack, ref, bound, where + ("needs", k), rid, "needs")
-        uses = frozenset(r.parts[0] for r in all_refs if r.root == "variables" and r.parts)
+            if parts[0] == "derived" and len(parts) > 1:
+                all_refs.append(ref)
+        uses = self.variable_closure(pack, frozenset(
+            r.parts[0] for r in all_refs if r.root == "variables" and r.parts))
         facts = tuple(r for r in all_refs if r.root not in ("params", "variables", "as_of"))
+        calculators = frozenset(r.parts[0] for r in all_refs if r.root == "derived" and r.parts)
+        calculators |= frozenset(c for name in uses for c in pack.variables[name].calculators)
         return Rule(
             id=rid, title=raw["title"], description=raw.get("description"),
             severity=Severity(raw["severity"]), expr=expr, expr_source=raw["expr"],
@@ -323,7 +342,7 @@ class _Compiler:
             needs=tuple(raw.get("needs", [])), for_each=tuple(loops),
             citations=tuple(_citation(c) for c in raw["cite"]), remedy=raw.get("remedy"),
             tags=tuple(raw.get("tags", [])), span=self.span(where), pack=pack,
-            fact_paths=_dedupe(facts), variables_used=uses)
+            fact_paths=_dedupe(facts), variables_used=uses, calculators=calculators)
 
     def resolve(self, ref: PathRef, bound: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
         if ref.root in bound:
@@ -364,22 +383,33 @@ class _Compiler:
             return
         if root == "as_of":
             return
+        if root == "derived":
+            self.check_schema_path(schema_index("derived.schema.json"), "derived", parts, label, where)
+            return
         if root not in self.roots:
             raise RulePackError(f"{label}unknown name {root!r}: not a section of the offer-state "
                                 f"document ({', '.join(sorted(self.roots))}), a parameter, a "
                                 f"variable or a for_each variable", self.span(where))
-        node: dict[str, Any] | None = self.index.schema
+        self.check_schema_path(self.index, root, (root,) + parts, label, where, skip_root=True)
+
+    def check_schema_path(self, index: SchemaIndex, root: str, parts: tuple[str, ...], label: str,
+                          where: PathKey, skip_root: bool = False) -> None:
+        """Walk parts through the schema; a step it does not define is a load error."""
+        node: dict[str, Any] | None = index.schema
         walked = [root]
-        node = self.index.child(node, root)
+        if skip_root:
+            node = index.child(node, root)
+            parts = parts[1:]
         for part in parts:
-            child = self.index.child(node, part) if node is not None else None
+            child = index.child(node, part) if node is not None else None
             if child is None:
                 shown = _dotted(walked)
                 if part == ANY_ITEM:
                     problem = f"{shown} is not a list"
                 else:
-                    fields = self.index.property_names(node) if node is not None else []
-                    problem = (f"the offer-state schema defines no fact {_dotted(walked + [part])!r}"
+                    fields = index.property_names(node) if node is not None else []
+                    kind = "derived-facts" if root == "derived" else "offer-state"
+                    problem = (f"the {kind} schema defines no fact {_dotted(walked + [part])!r}"
                                + (f"; fields of {shown}: {', '.join(fields)}" if fields else ""))
                 raise RulePackError(label + problem, self.span(where))
             node = child

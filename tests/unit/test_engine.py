@@ -146,3 +146,23 @@ def test_effective_dates_select_packs(tmp_path):
 def test_as_of_is_readable_by_rules(tmp_path):
     findings = one(tmp_path, '"as_of < timeline.commencement + duration(\'1h\')"')
     assert findings[0].status is Status.PASS
+
+
+def test_rules_read_derived_facts(tmp_path):
+    doc = DOC.replace("classes:", "consideration:\n  options:\n"
+                      "    - {id: A-n, class: A, kind: notes, cap_amount: \"100\"}\n"
+                      "    - {id: B-n, class: B, kind: notes, cap_amount: \"25\"}\nclasses:")
+    findings = one(tmp_path, '"money.eq(derived.offer_totals.notes_cap_total, \'125\')"', doc=doc)
+    assert findings[0].status is Status.PASS
+    fact = next(f for f in findings[0].facts if f.path.startswith("derived"))
+    assert (fact.path, fact.value, fact.source) == ("derived.offer_totals.notes_cap_total", "125", None)
+
+
+def test_derived_fact_missing_input_is_not_evaluable(tmp_path):
+    findings = one(tmp_path, '"money.eq(derived.offer_totals.notes_cap_total, \'125\')"')
+    assert findings[0].status is Status.NOT_EVALUABLE
+
+
+def test_unknown_derived_fact_is_a_load_error(tmp_path):
+    with pytest.raises(RulePackError, match="derived-facts schema defines no fact 'derived.offer_totals.nope'"):
+        one(tmp_path, '"derived.offer_totals.nope == 1"')
