@@ -201,6 +201,12 @@ class _Converter:
         return value
 
     def scalar(self, kind: str, value: Any, path: PathKey) -> Any:
+        if isinstance(value, float):
+            # JSON Schema counts 4000000.0 as an integer; we do not: it was written as a
+            # float, and floats are how money goes wrong.
+            raise self.fail(path, f"{value!r} is a float; write it as "
+                                  f"{'an integer' if kind in ('shares', 'count') else 'a quoted string'}"
+                                  f" ({_KIND_HINTS.get(kind, kind)})")
         if kind in ("money", "nonnegative_money", "decimal", "percent"):
             try:
                 return Decimal(value) if isinstance(value, (str, int)) else value

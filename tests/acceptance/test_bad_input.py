@@ -43,8 +43,13 @@ def write(tmp_path: Path, text: str, name: str = "offer.yaml") -> Path:
     (MINIMAL_OFFER.replace("outstanding: 1000", "outstanding: 99999999999999999999999"), 7,
      ["classes[0].outstanding", "between 0 and 10^15"]),
     (MINIMAL_OFFER.replace("  id: tiny\n", "  id: tiny\n  id: again\n"), 4, ["duplicate key 'id'"]),
+    (MINIMAL_OFFER.replace('cap_amount: "2400"', "cap_amount: 2400.0"), 17,
+     ["cap_amount", "is a float"]),
+    (MINIMAL_OFFER.replace("outstanding: 1000", "outstanding: 1000.0"), 7,
+     ["classes[0].outstanding", "is a float", "an integer"]),
 ], ids=["malformed-yaml", "unknown-key", "wrong-type", "float-money", "naive-datetime",
-        "impossible-date", "negative-shares", "huge-number", "duplicate-key"])
+        "impossible-date", "negative-shares", "huge-number", "duplicate-key",
+        "whole-float-money", "whole-float-shares"])
 def test_bad_documents(cli, tmp_path, text, line, fragments):
     doc = write(tmp_path, text)
     result = check(cli, tmp_path, doc)
