@@ -102,6 +102,7 @@ class BusinessCalendar:
             closed.update(day.date.toordinal() for day in calendar_data.inauguration_days())
         if settings.closures_are_holidays:
             closed.update(closure.date.toordinal() for closure in calendar_data.closures())
+        closed.update(day.toordinal() for day in settings.extra_non_business_days)
         return closed
 
     def _special_days(self) -> list[Closure]:

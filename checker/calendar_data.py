@@ -122,11 +122,17 @@ class CalendarSettings:
     - ``closures_are_holidays``: treat the non-6103 closures of ``closures.json``
       (both kinds) as non-business days. Default False (C13). Ignored for
       ``xnas``, whose table already holds the actual market closures.
+    - ``extra_non_business_days``: further dates treated as non-business days
+      (an offer-state document's ``settings.calendar.extra_non_business_days``,
+      e.g. a closure for which the SEC granted relief). Stored sorted and
+      de-duplicated, so equal sets give the same cached calendar. Ignored for
+      ``xnas``.
     """
 
     kind: str = SEC
     inauguration_day_is_holiday: bool = True
     closures_are_holidays: bool = False
+    extra_non_business_days: tuple[date, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in (SEC, XNAS):
@@ -134,6 +140,11 @@ class CalendarSettings:
         for name in ("inauguration_day_is_holiday", "closures_are_holidays"):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"{name} must be a bool, not {getattr(self, name)!r}")
+        extra = self.extra_non_business_days
+        if isinstance(extra, (str, bytes)) or not isinstance(extra, (tuple, list, set, frozenset)):
+            raise TypeError(f"extra_non_business_days must be a sequence of dates, not {extra!r}")
+        # frozen dataclass: normalise through object.__setattr__ (sorted, unique, plain dates).
+        object.__setattr__(self, "extra_non_business_days", tuple(sorted({as_date(d) for d in extra})))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> CalendarSettings:

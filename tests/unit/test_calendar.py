@@ -447,3 +447,20 @@ def test_between_matches_naive_count(cal: BusinessCalendar, first: date, span: i
     assert cal.business_days_between(first, last, include_start=False) == naive - cal.is_business_day(first)
     if span:
         assert cal.business_days_between(first, last, include_end=False) == naive - cal.is_business_day(last)
+
+
+def test_extra_non_business_days_setting() -> None:
+    # 2001-12-24 was an Executive-Order closure, a business day under C13 unless a
+    # document lists it in settings.calendar.extra_non_business_days.
+    day = date(2001, 12, 24)
+    assert is_business_day(day)
+    relieved = calendar_for({"extra_non_business_days": [day, day]})
+    assert not relieved.is_business_day(day)
+    assert relieved.settings.extra_non_business_days == (day,)
+    assert relieved is calendar_for(CalendarSettings(extra_non_business_days=(day,)))
+    assert relieved.add_business_days(date(2001, 12, 21), 2) == date(2001, 12, 26)
+    assert calendar_for({"kind": "xnas", "extra_non_business_days": [day]}).is_business_day(date(2001, 12, 26))
+    with pytest.raises(TypeError):
+        CalendarSettings(extra_non_business_days="2001-12-24")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        CalendarSettings(extra_non_business_days=("2001-12-24",))  # type: ignore[arg-type]
