@@ -55,7 +55,7 @@ __all__ = [  # noqa: RUF022 (grouped: types, factory, business days, trading day
     "end_of_business_day", "closures_between",
     "is_trading_day", "trading_day_ordinal", "add_trading_days", "trading_days_between", "next_trading_day",
     "previous_trading_day",
-    "to_new_york", "new_york_date", "new_york_datetime",
+    "to_new_york", "new_york_date", "new_york_datetime", "deadline_day", "format_new_york",
 ]
 
 #: Rule 13e-4(a)(3) / 14d-1(g)(3) time is Eastern Time, i.e. New York civil time.
@@ -413,3 +413,37 @@ def new_york_datetime(day: date, wall_time: time) -> datetime:
     if wall_time.tzinfo is not None:
         raise ValueError("wall_time must be naive: it is read as New York time")
     return datetime.combine(as_date(day) if day.__class__ is not date else day, wall_time, tzinfo=NEW_YORK)
+
+
+def deadline_day(moment: datetime) -> date:
+    """The day a deadline or expiration falls on, New York time.
+
+    "12:00 midnight on Tuesday, February 18" is written 2003-02-19T00:00 but
+    belongs to February 18: it is the end of that day (C1, C4). So an instant at
+    exactly 00:00:00 New York time is the end of the previous day; any other
+    instant is on its own New York date.
+
+    >>> deadline_day(datetime(2003, 2, 19, 0, 0, tzinfo=NEW_YORK))
+    datetime.date(2003, 2, 18)
+    >>> deadline_day(datetime(2003, 2, 11, 17, 0, tzinfo=NEW_YORK))
+    datetime.date(2003, 2, 11)
+    """
+    local = to_new_york(moment)
+    if local.time() == time(0):
+        return local.date() - _ONE_DAY
+    return local.date()
+
+
+def format_new_york(moment: datetime) -> str:
+    """An instant as New York wall-clock text with weekday; midnight shown as 24:00 of the day it ends.
+
+    >>> format_new_york(datetime(2003, 2, 6, 0, 0, tzinfo=NEW_YORK))
+    'Wed 2003-02-05 24:00 EST'
+    >>> format_new_york(datetime(2003, 2, 12, 14, 0, tzinfo=ZoneInfo("UTC")))
+    'Wed 2003-02-12 09:00 EST'
+    """
+    local = to_new_york(moment)
+    if local.time() == time(0):
+        day = local.date() - _ONE_DAY
+        return f"{day.strftime('%a %Y-%m-%d')} 24:00 {local.tzname()}"
+    return local.strftime("%a %Y-%m-%d %H:%M %Z")

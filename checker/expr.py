@@ -254,6 +254,135 @@ def fmt_ny(ts: Any) -> str:
     return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
+# ---------------------------------------------------------------- business and trading days
+#
+# Dates cross into CEL as ISO strings "YYYY-MM-DD" and come back the same way;
+# instants are CEL timestamps (UTC). Every bd.* function uses the DEFAULT SEC
+# calendar of checker.calendar (Federal holidays under 5 U.S.C. 6103, Inauguration
+# Day a non-business day, closures counted as business days): a CEL function
+# cannot see the document's settings.calendar. Rules that must honour those
+# settings read the timeline calculator's derived facts (derived.timeline.*),
+# which are computed with them. td.* is the Nasdaq trading-day calendar.
+
+def _cel_date(value: Any, what: str = "date") -> dt.date:
+    """A CEL date: an ISO "YYYY-MM-DD" string, or a timestamp (its New York date)."""
+    if isinstance(value, dt.datetime):
+        return _aware(value).astimezone(NEW_YORK).date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ExpressionError(f"{what}: {value!r} is not a date like 2003-02-11") from None
+    raise ExpressionError(f"{what}: expected a date string or a timestamp, got {value!r}")
+
+
+def _cel_count(value: Any, what: str = "n") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ExpressionError(f"{what}: expected a whole number, got {value!r}")
+    return value
+
+
+def _calendar_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, TypeError) as exc:  # CalendarRangeError is a ValueError
+        raise ExpressionError(str(exc)) from None
+
+
+def _day_functions(prefix: str, calendar_fn: Callable[[], Any]) -> dict[str, Callable[..., Any]]:
+    """bd.* / td.* over one calendar (built on first use, then cached by checker.calendar)."""
+    def cal() -> Any:
+        return calendar_fn()
+
+    def is_day(d: Any) -> bool:
+        return _calendar_call(cal().is_business_day, _cel_date(d))
+
+    def add(d: Any, n: Any) -> str:
+        """Day n of a period triggered on d: d is day 1 if it is a business day, else the next one (C2, C3)."""
+        return _calendar_call(cal().add_business_days, _cel_date(d), _cel_count(n)).isoformat()
+
+    def add_exclusive(d: Any, n: Any) -> str:
+        """Day n counting from the first day strictly after d (the exclusive reading)."""
+        return _calendar_call(cal().add_business_days, _cel_date(d), _cel_count(n),
+                              inclusive=False).isoformat()
+
+    def ordinal(start: Any, day: Any) -> int:
+        """Which day of the period triggered on start `day` is (start or the next day = 1)."""
+        return _calendar_call(cal().business_day_ordinal, _cel_date(start, "start"), _cel_date(day))
+
+    def between(first: Any, last: Any) -> int:
+        """Days d with first <= d <= last."""
+        return _calendar_call(cal().business_days_between, _cel_date(first, "first"),
+                              _cel_date(last, "last"))
+
+    def next_day(d: Any) -> str:
+        return _calendar_call(cal().next_business_day, _cel_date(d)).isoformat()
+
+    def previous_day(d: Any) -> str:
+        return _calendar_call(cal().previous_business_day, _cel_date(d)).isoformat()
+
+    def on_or_after(d: Any) -> str:
+        return _calendar_call(cal().first_business_day_on_or_after, _cel_date(d)).isoformat()
+
+    return {
+        f"{prefix}.is_business_day" if prefix == "bd" else f"{prefix}.is_trading_day": is_day,
+        f"{prefix}.add": add,
+        f"{prefix}.add_exclusive": add_exclusive,
+        f"{prefix}.ordinal": ordinal,
+        f"{prefix}.between": between,
+        f"{prefix}.next": next_day,
+        f"{prefix}.previous": previous_day,
+        f"{prefix}.on_or_after": on_or_after,
+    }
+
+
+def bd_end_of_day(d: Any) -> dt.datetime:
+    """The timestamp of 12:00 midnight ending day d, New York time (C1, C4): 00:00 of the next day."""
+    day = _cel_date(d)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=NEW_YORK
+                               ).astimezone(dt.timezone.utc)
+
+
+def bd_start_of_day(d: Any) -> dt.datetime:
+    """The timestamp of 12:01 a.m. New York time on day d (when a business day begins, C1)."""
+    return dt.datetime.combine(_cel_date(d), dt.time(0, 1), tzinfo=NEW_YORK).astimezone(dt.timezone.utc)
+
+
+def ny_at(d: Any, wall_time: Any) -> dt.datetime:
+    """The timestamp of New York wall-clock time "HH:MM" on day d (e.g. 9:00 a.m. for Rule 14e-1(d))."""
+    if not isinstance(wall_time, str):
+        raise ExpressionError(f"time: expected \"HH:MM\", got {wall_time!r}")
+    try:
+        clock = dt.time.fromisoformat(wall_time)
+    except ValueError:
+        raise ExpressionError(f"time: {wall_time!r} is not a time like 09:00") from None
+    return dt.datetime.combine(_cel_date(d), clock, tzinfo=NEW_YORK).astimezone(dt.timezone.utc)
+
+
+def _sec() -> Any:
+    from checker.calendar import sec_calendar
+
+    return sec_calendar()
+
+
+def _xnas() -> Any:
+    from checker.calendar import xnas_calendar
+
+    return xnas_calendar()
+
+
+def fmt_deadline(ts: Any) -> str:
+    """A timestamp as "Wed 2003-02-05 24:00 EST": New York time, midnight as 24:00 of the day it ends."""
+    from checker.calendar import format_new_york
+
+    return format_new_york(_aware(ts))
+
+
+def fmt_day(d: Any) -> str:
+    """A date string as "Wed 2003-02-05"."""
+    return _cel_date(d).strftime("%a %Y-%m-%d")
+
+
 def join_strings(items: Any, separator: Any = "") -> str:
     """list.join(sep), as in cel-go's strings extension (the Rust core lacks it)."""
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -290,9 +419,17 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "shares.floor_percent": shares_floor_percent,
     "shares.sum": shares_sum,
     "ny.date": ny_date,
+    "ny.at": ny_at,
+    **_day_functions("bd", _sec),
+    "bd.end_of_day": bd_end_of_day,
+    "bd.start_of_day": bd_start_of_day,
+    "bd.date": ny_date,
+    **_day_functions("td", _xnas),
     "fmt.money": _fmt_money,
     "fmt.shares": _fmt_shares,
     "fmt.ny": fmt_ny,
+    "fmt.deadline": fmt_deadline,
+    "fmt.day": fmt_day,
 }
 
 # Namespaces of the functions above: `money` in `money.le(...)` is not a fact.

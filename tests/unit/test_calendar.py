@@ -464,3 +464,16 @@ def test_extra_non_business_days_setting() -> None:
         CalendarSettings(extra_non_business_days="2001-12-24")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         CalendarSettings(extra_non_business_days=("2001-12-24",))  # type: ignore[arg-type]
+
+
+def test_deadline_day_and_new_york_formatting() -> None:
+    from checker.calendar import deadline_day, format_new_york
+
+    midnight = datetime(2003, 2, 19, 0, 0, tzinfo=NEW_YORK)  # "12:00 midnight ... Tuesday, February 18"
+    assert deadline_day(midnight) == date(2003, 2, 18)
+    assert deadline_day(midnight + timedelta(minutes=1)) == date(2003, 2, 19)
+    assert format_new_york(midnight) == "Tue 2003-02-18 24:00 EST"
+    assert format_new_york(datetime(1999, 6, 2, 4, 0, tzinfo=ZoneInfo("UTC"))) == "Tue 1999-06-01 24:00 EDT"
+    assert format_new_york(datetime(2003, 2, 11, 17, 0, tzinfo=NEW_YORK)) == "Tue 2003-02-11 17:00 EST"
+    with pytest.raises(ValueError):
+        deadline_day(datetime(2003, 2, 19))

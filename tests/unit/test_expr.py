@@ -72,3 +72,69 @@ def test_cel_loaded_without_its_cli():
 
     expr.cel_module()
     assert "cel.cli" not in sys.modules and "prompt_toolkit" not in sys.modules
+
+
+# ---------------------------------------------------------------- bd.* and td.* in real CEL
+
+def _cel(source: str, **variables):
+    from checker.expr import CallLog
+
+    cel = expr.cel_module()
+    log = CallLog()
+    context = cel.Context(variables=variables, functions=log.functions())
+    try:
+        return compile_expression(source).execute(context)
+    except RuntimeError:
+        raise ExpressionError(log.error or "runtime error") from None
+
+
+def test_business_day_functions_in_cel_dynex_calendar():
+    # sec-rules.md section 7: commencement Wed 2003-01-08 = business day 1.
+    assert _cel("bd.add('2003-01-08', 20)") == "2003-02-05"                  # O1
+    assert _cel("bd.add_exclusive('2003-01-08', 20)") == "2003-02-06"
+    assert _cel("bd.ordinal('2003-01-08', '2003-02-11')") == 24              # O2
+    assert _cel("bd.between('2003-01-08', '2003-02-11')") == 24
+    assert _cel("bd.add('2003-01-08', 40)") == "2003-03-06"                  # O3
+    assert _cel("bd.add('2003-01-11', 20)") == "2003-02-10"                  # O17: Saturday start
+    assert _cel("bd.next('2003-02-14')") == "2003-02-18"                     # O10: Presidents' Day
+    assert _cel("bd.previous('2003-02-18')") == "2003-02-14"
+    assert _cel("bd.on_or_after('2003-01-20')") == "2003-01-21"              # O18: MLK Day
+    assert _cel("bd.is_business_day('2003-02-17')") is False
+    assert _cel("bd.add('2003-02-04', 10)") == "2003-02-18"                  # O14
+
+
+def test_instants_cross_as_utc_timestamps():
+    end = _cel("bd.end_of_day(bd.add('2003-01-08', 20))")
+    assert end == dt.datetime(2003, 2, 6, 5, 0, tzinfo=dt.timezone.utc)       # midnight ending 02-05, EST
+    assert _cel("bd.start_of_day('2003-01-08')") == dt.datetime(2003, 1, 8, 5, 1, tzinfo=dt.timezone.utc)
+    assert _cel("ny.at(bd.next('2003-02-11'), '09:00')") == dt.datetime(2003, 2, 12, 14, 0,
+                                                                          tzinfo=dt.timezone.utc)  # O9
+    expiry = dt.datetime(2003, 2, 11, 22, 0, tzinfo=dt.timezone.utc)
+    assert _cel("bd.date(t)", t=expiry) == "2003-02-11"
+    assert _cel("bd.ordinal('2003-01-08', t)", t=expiry) == 24             # a timestamp counts as its NY date
+    assert _cel("t < bd.end_of_day('2003-02-05')", t=expiry) is False
+    assert _cel("fmt.deadline(bd.end_of_day('2003-02-05'))") == "Wed 2003-02-05 24:00 EST"
+    assert _cel("fmt.day('2003-02-05')") == "Wed 2003-02-05"
+
+
+def test_trading_day_functions_use_the_nasdaq_calendar():
+    # Good Friday 2003-04-18: a business day, not a Nasdaq trading day.
+    assert _cel("bd.is_business_day('2003-04-18')") is True
+    assert _cel("td.is_trading_day('2003-04-18')") is False
+    assert _cel("td.add_exclusive('2003-04-16', 3)") == "2003-04-22"
+    assert _cel("td.add_exclusive('2003-02-11', 3)") == "2003-02-14"        # Dynex guaranteed delivery
+    # Veterans Day 2003-11-11: a Federal holiday, a trading day.
+    assert _cel("td.next('2003-11-10')") == "2003-11-11" and _cel("bd.next('2003-11-10')") == "2003-11-12"
+
+
+def test_business_day_function_errors_are_reported_not_crashes():
+    with pytest.raises(ExpressionError, match="not a date"):
+        _cel("bd.add('2003-02-30', 1)")
+    with pytest.raises(ExpressionError, match="outside the supported calendar range"):
+        _cel("bd.add('2050-12-30', 10)")
+    with pytest.raises(ExpressionError, match="not a business day"):
+        _cel("bd.ordinal('2003-01-08', '2003-02-17')")
+    with pytest.raises(ExpressionError, match="whole number"):
+        _cel("bd.add('2003-01-08', '20')")
+    with pytest.raises(ExpressionError, match="09:00"):
+        _cel("ny.at('2003-02-12', '9am')")
