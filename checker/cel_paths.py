@@ -93,12 +93,15 @@ class _Binding:
 
 
 def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None] | None = None,
-               namespaces: frozenset[str] | set[str] = frozenset()) -> list[PathRef]:
+               namespaces: frozenset[str] | set[str] = frozenset(),
+               bound_uses: list[Token] | None = None) -> list[PathRef]:
     """Every member chain the expression reads, with comprehension variables resolved.
 
     `bound` maps names defined outside the expression (for_each variables) to the
     (root, parts) they stand for, or None when unknown. `namespaces` are function
-    namespaces (``money`` in ``money.le(a, b)``), which are not facts.
+    namespaces (``money`` in ``money.le(a, b)``), which are not facts. If
+    `bound_uses` is given, the tokens that refer to a `bound` name (not shadowed by a
+    comprehension variable) are appended to it.
     """
     tokens = tokenize(source)
     bindings: list[_Binding] = []
@@ -117,6 +120,8 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
             if b.name == name and b.start < index <= b.end:
                 return (b.root, b.parts) if b.parts is not None and b.root else None
         if bound and name in bound:
+            if bound_uses is not None:
+                bound_uses.append(tokens[index])
             return bound[name]
         return False  # not a bound name: a root
 
@@ -175,3 +180,33 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
 def variable_names(source: str, namespace: str = "variables") -> set[str]:
     """Names used as ``variables.<name>`` in source."""
     return {r.parts[0] for r in references(source) if r.root == namespace and r.parts}
+
+
+def field_names(source: str) -> set[str]:
+    """Every name an expression could read as a field: identifiers after '.', and the
+    contents of string literals (for m['key'] and 'key' in m). Used to trim the facts
+    handed to CEL down to what the rules can see; over-inclusion is harmless."""
+    out: set[str] = set()
+    tokens = tokenize(source)
+    for i, tok in enumerate(tokens):
+        if tok.kind == "ident" and i > 0 and tokens[i - 1].text == ".":
+            out.add(tok.text)
+        elif tok.kind == "string":
+            out.add(tok.text.lstrip("rRbB").strip("'\""))
+        elif tok.kind == "ident":
+            out.add(tok.text)
+    return out
+
+
+def substitute_bound(source: str, replacements: dict[str, str]) -> str:
+    """Replace every use of the named outer variables (for_each variables) with text.
+
+    ``c.sought > 0`` with {"c": "classes[__i_c]"} becomes ``classes[__i_c].sought > 0``.
+    Comprehension variables of the same name shadow the outer one and are left alone.
+    """
+    uses: list[Token] = []
+    references(source, {name: None for name in replacements}, frozenset(), uses)
+    out = source
+    for tok in sorted(uses, key=lambda t: t.offset, reverse=True):
+        out = out[:tok.offset] + "(" + replacements[tok.text] + ")" + out[tok.offset + len(tok.text):]
+    return out

@@ -36,8 +36,9 @@ class OfferDocument:
     values: dict[str, Any]
     source: LoadedSource
     timezone: ZoneInfo
-    _cel_view: dict[str, Any] | None = field(default=None, repr=False)
+    cel_views: dict[frozenset[str], dict[str, Any]] = field(default_factory=dict, repr=False)
     derived_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    fact_cache: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     def span(self, path: PathKey) -> SourceSpan:
         return self.source.source_map.span_for(path)

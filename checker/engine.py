@@ -23,7 +23,7 @@ from checker.expr import CallLog, cel_module, cel_value
 from checker.findings import Fact, Finding, Status
 from checker.derived import compute as compute_derived_raw
 from checker.schema_index import schema_index
-from checker.rulepack import Pack, Rule
+from checker.rulepack import Pack, Rule, loop_index, loop_list
 from checker.yamlsource import PathKey, format_path
 
 MAX_FACTS_PER_PATH = 12
@@ -54,6 +54,15 @@ def select_packs(packs: list[Pack], when: LawDate) -> tuple[list[Pack], list[Pac
     return chosen, [p for p in packs if p not in chosen]
 
 
+def _view_get(view: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = view
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return []  # missing: the loop reports it from the document itself
+        node = node[part]
+    return node
+
+
 class _Outcome:
     __slots__ = ("kind", "value")
 
@@ -66,7 +75,7 @@ class _PackRun:
     """The CEL context for one pack over one document; variables computed lazily, once."""
 
     def __init__(self, pack: Pack, view: dict[str, Any], as_of: dt.datetime | None,
-                 derived: dict[str, Any]):
+                 derived: dict[str, Any], rules: list[Rule]):
         self.pack = pack
         self.log = CallLog()
         cel = cel_module()
@@ -75,7 +84,15 @@ class _PackRun:
         variables["derived"] = derived
         if as_of is not None:
             variables["as_of"] = as_of.astimezone(dt.timezone.utc)
+        for rule in rules:
+            for loop in rule.for_each:
+                if loop.path[0] not in {fe.var for fe in rule.for_each}:
+                    variables[loop_list(loop.var)] = _view_get(variables, loop.path)
         self.context = cel.Context(variables=variables, functions=self.log.functions())
+        # Per-instance values (loop indexes, computed variables) are served by a resolver:
+        # mutating the context would make the extension convert every fact again.
+        self.bound: dict[str, Any] = {}
+        self.context.set_variable_resolver(self.bound.get)
         self.computed: dict[str, _Outcome] = {}
 
     def run(self, program: Any) -> _Outcome:
@@ -114,15 +131,15 @@ class _PackRun:
         outcome = failure or self.run(var.program)
         self.computed[name] = outcome
         if outcome.kind == "ok":
-            self.context.add_variable("variables", {k: o.value for k, o in self.computed.items()
-                                                    if o.kind == "ok"})
+            self.bound["variables"] = {k: o.value for k, o in self.computed.items() if o.kind == "ok"}
         return outcome
 
 
 def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | None
              ) -> list[Finding]:
     """All findings, in a deterministic order (rule id, then instance order)."""
-    view = document_view(document)
+    names = frozenset().union(*(rule.read_names() for rule in rules)) if rules else frozenset()
+    view = document_view(document, names)
     needed = frozenset(c for rule in rules for c in rule.calculators)
     derived = cel_value(compute_derived(document, needed))
     runs: dict[str, _PackRun] = {}
@@ -133,7 +150,8 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
         for rule in sorted(rules, key=lambda r: r.id):
             run = runs.get(rule.pack.id)
             if run is None:
-                run = runs[rule.pack.id] = _PackRun(rule.pack, view, as_of, derived)
+                run = runs[rule.pack.id] = _PackRun(
+                    rule.pack, view, as_of, derived, [r for r in rules if r.pack is rule.pack])
             findings.extend(_evaluate_rule(rule, run, document))
     return findings
 
@@ -147,22 +165,43 @@ def compute_derived(document: OfferDocument, names: frozenset[str]) -> dict[str,
     return {name: cache[name] for name in names if name in cache}
 
 
-def document_view(document: OfferDocument) -> dict[str, Any]:
-    """The facts as CEL sees them.
+def document_view(document: OfferDocument, names: frozenset[str] | None = None) -> dict[str, Any]:
+    """The facts as CEL sees them, trimmed to the field names the rules can read.
 
-    Object-valued sections the document omits are bound to empty maps, so that
-    ``has(settings.rounding)`` is simply false; reading a field of one is still a
+    Converting facts into CEL values costs time in proportion to their size (every
+    loop variable is converted when bound), and offer documents carry much prose
+    (quotes, citations) no rule reads. Objects with fixed properties keep only keys
+    some expression names; data maps (keys chosen by the document) and lists are
+    kept whole. Object-valued sections the document omits are bound to empty maps, so
+    that ``has(settings.rounding)`` is simply false; reading a field of one is still a
     missing fact. Omitted list sections stay unbound: reading one is a missing fact.
     """
-    if document._cel_view is None:
-        view = cel_value(document.values)
-        index = schema_index()
-        for name in index.property_names(index.schema):
-            node = index.child(index.schema, name)
-            if name not in view and node is not None and "properties" in index.deref(node):
-                view[name] = {}
-        document._cel_view = view
-    return document._cel_view
+    key = names if names is not None else frozenset({"*"})
+    cached = document.cel_views.get(key)
+    if cached is not None:
+        return cached
+    index = schema_index()
+    view = _trim(document.values, index.schema, index, names)
+    for name in index.property_names(index.schema):
+        node = index.child(index.schema, name)
+        if name not in view and node is not None and "properties" in index.deref(node):
+            view[name] = {}
+    document.cel_views[key] = view
+    return view
+
+
+def _trim(value: Any, schema: dict[str, Any] | None, index: Any, names: frozenset[str] | None) -> Any:
+    if isinstance(value, dict):
+        node = index.deref(schema) if schema is not None else None
+        fixed = node is not None and "properties" in node and not isinstance(
+            node.get("additionalProperties"), dict)
+        return {k: _trim(v, index.child(node, k) if node is not None else None, index, names)
+                for k, v in value.items()
+                if names is None or not fixed or k in names or k == "id"}
+    if isinstance(value, list):
+        item = index.child(schema, 0) if schema is not None else None
+        return [_trim(v, item, index, names) for v in value]
+    return cel_value(value)
 
 
 def _instances(rule: Rule, run: _PackRun, document: OfferDocument
@@ -178,12 +217,14 @@ def _instances(rule: Rule, run: _PackRun, document: OfferDocument
             yield "/".join(label), dict(paths), None
             return
         loop = rule.for_each[level]
-        items = document.get(loop.path)
+        path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
+        items = document.get(path)
         if items is None:
-            yield "/".join(label) or None, paths, _Outcome("missing", _dotted_parts(loop.path))
+            yield "/".join(label) or None, paths, _Outcome("missing", _dotted_parts(path))
             return
+        index_name = loop_index(loop.var)
         for i, item in enumerate(items if isinstance(items, list) else []):
-            run.context.add_variable(loop.var, cel_value(item))
+            run.bound[index_name] = i
             if loop.where is not None:
                 keep = run.run(loop.where)
                 if keep.kind != "ok":
@@ -191,7 +232,7 @@ def _instances(rule: Rule, run: _PackRun, document: OfferDocument
                     continue
                 if keep.value is not True:
                     continue
-            paths[loop.var] = loop.path + (i,)
+            paths[loop.var] = path + (i,)
             yield from expand(level + 1, label + (_label(item, i),), paths)
             paths.pop(loop.var, None)
 
@@ -210,10 +251,8 @@ def _evaluate_rule(rule: Rule, run: _PackRun, document: OfferDocument) -> Iterat
                            f"Not applicable: the document lists nothing to check in {failure.value}.",
                            document, bindings)
             continue
-        if failure is None:
-            # Re-bind loop variables for this combination (inner loops may have moved them).
-            for var, path in bindings.items():
-                run.context.add_variable(var, cel_value(document.get(path)))
+        # The loop variables are bound in the context while this instance is evaluated:
+        # _instances yields from inside its loops.
         yield _evaluate_instance(rule, run, document, label or None, bindings, failure)
 
 
@@ -362,23 +401,37 @@ def _json_value(value: Any) -> Any:
 
 
 def _facts(rule: Rule, document: OfferDocument, bindings: dict[str, PathKey]) -> tuple[Fact, ...]:
-    patterns = {fe.var: fe.path + (ANY_ITEM,) for fe in rule.for_each}
+    """The facts a finding rests on: the instance, then every path its expressions read.
+
+    Expansions and Fact objects are cached on the document: the same paths recur in
+    every instance of a rule and across rules.
+    """
+    patterns = {fe.var: fe.pattern for fe in rule.for_each}
     seen: dict[PathKey, Fact] = {}
-    paths = [(r.root,) + r.parts for r in rule.fact_paths]
-    for var, concrete in bindings.items():
-        paths.insert(0, tuple(concrete))  # the instance itself (its id and line)
+    paths: list[tuple] = [tuple(concrete) for concrete in bindings.values()]
+    paths += [(r.root,) + r.parts for r in rule.fact_paths]
+    cache = document.fact_cache
     for parts in paths:
         bound = _bind(tuple(parts), bindings, patterns) if bindings else tuple(parts)
-        expanded = list(itertools.islice(_concrete(document, bound), MAX_FACTS_PER_PATH))
-        for path in expanded:
-            value = document.get(path, _MISSING)
-            if value is _MISSING:
-                continue
-            if isinstance(value, dict) and "id" in value:
-                path, value = path + ("id",), value["id"]
-            source = None if path[:1] == ("derived",) else str(document.span(path))
-            seen.setdefault(path, Fact(format_path(path), _json_value(value), source))
+        facts = cache.get(bound)
+        if facts is None:
+            facts = cache[bound] = _expand_facts(document, bound)
+        for fact_path, fact in facts:
+            seen.setdefault(fact_path, fact)
     return tuple(seen.values())
+
+
+def _expand_facts(document: OfferDocument, pattern: tuple) -> tuple[tuple[PathKey, Fact], ...]:
+    out: list[tuple[PathKey, Fact]] = []
+    for path in itertools.islice(_concrete(document, pattern), MAX_FACTS_PER_PATH):
+        value = document.get(path, _MISSING)
+        if value is _MISSING:
+            continue
+        if isinstance(value, dict) and "id" in value:
+            path, value = path + ("id",), value["id"]
+        source = None if path[:1] == ("derived",) else str(document.span(path))
+        out.append((path, Fact(format_path(path), _json_value(value), source)))
+    return tuple(out)
 
 
 _MISSING = object()

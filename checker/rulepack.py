@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from checker.cel_paths import ANY_ITEM, CelSyntaxError, PathRef, references
+from checker.cel_paths import (ANY_ITEM, CelSyntaxError, PathRef, field_names, references,
+                               substitute_bound)
 from checker.errors import RulePackError, SourceSpan
 from checker.expr import FUNCTION_NAMESPACES, compile_expression
 from checker.findings import Citation, PackRef, Severity
@@ -29,9 +30,10 @@ BUILTIN_ROOTS = ("params", "variables", "as_of", "derived")
 @dataclass(frozen=True)
 class ForEach:
     var: str
-    path: tuple[str, ...]  # fact path of the list, e.g. ("consideration", "options")
+    path: tuple[str, ...]  # fact path of the list, e.g. ("consideration", "options") or ("c", "items")
     where: Any | None
     where_source: str | None
+    pattern: tuple[str, ...] = ()  # the items' path from the document root, with '[]'s
 
 
 @dataclass
@@ -57,6 +59,17 @@ class Rule:
     fact_paths: tuple[PathRef, ...] = ()
     variables_used: frozenset[str] = frozenset()
     calculators: frozenset[str] = frozenset()  # derived.<name> the rule reads
+    field_names: frozenset[str] = frozenset()  # every field name its expressions mention
+
+    def read_names(self) -> frozenset[str]:
+        """Field names this rule, its loops and the variables it uses can read."""
+        names = set(self.field_names)
+        for fe in self.for_each:
+            names.update(fe.path)
+        for name in self.variables_used:
+            names |= self.pack.variables[name].field_names
+        names.update(p for need in self.needs for p in need.replace("[]", "").split("."))
+        return frozenset(names)
 
     def expressions(self) -> dict[str, str]:
         out = {"expr": self.expr_source}
@@ -77,6 +90,7 @@ class Variable:
     source: str
     uses: frozenset[str]  # other variables it reads
     calculators: frozenset[str] = frozenset()  # derived.<name> it reads
+    field_names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -267,7 +281,7 @@ class _Compiler:
         refs = self.check_paths(pack, source, {}, where, None, f"variables.{name}")
         uses = frozenset(r.parts[0] for r in refs if r.root == "variables" and r.parts)
         calculators = frozenset(r.parts[0] for r in refs if r.root == "derived" and r.parts)
-        return Variable(name, program, source, uses, calculators)
+        return Variable(name, program, source, uses, calculators, frozenset(field_names(source)))
 
     def variable_closure(self, pack: Pack, names: frozenset[str]) -> frozenset[str]:
         """The variables named, and every variable they read, transitively."""
@@ -296,9 +310,21 @@ class _Compiler:
         bound: dict[str, tuple[str, tuple[str, ...]] | None] = {}
         loops: list[ForEach] = []
         all_refs: list[PathRef] = []
+        # Loop variables are compiled into indexed reads (c → classes[__i_c]) so that an
+        # instance is selected by binding one integer, not by converting an object.
+        replacements: dict[str, str] = {}
+
+        def compiled(source: str, at: PathKey, label: str) -> Any:
+            self.program(source, at, rid, label)  # errors name the source as written
+            return self.program(substitute_bound(source, replacements), at, rid, label) \
+                if replacements else self.program(source, at, rid, label)
+
         for j, fe in enumerate(raw.get("for_each", [])):
             fe_where = where + ("for_each", j)
             parts = tuple(_split_path(fe["in"]))
+            if ANY_ITEM in parts:
+                raise RulePackError(f"rule {rid}: for_each.in must name one list, without '[]' "
+                                    f"(nest another for_each instead)", self.span(fe_where + ("in",)))
             ref = PathRef(parts[0], parts[1:], 0)
             self.check_ref(pack, ref, bound, fe_where + ("in",), rid, "for_each.in")
             if fe["var"] in bound or fe["var"] in self.roots or fe["var"] in BUILTIN_ROOTS:
@@ -306,21 +332,27 @@ class _Compiler:
                                     f"name", self.span(fe_where + ("var",)))
             resolved = self.resolve(ref, bound)
             bound[fe["var"]] = (resolved[0], resolved[1] + (ANY_ITEM,)) if resolved else None
+            if parts[0] in replacements:  # a list inside an outer loop's item
+                head = f"({replacements[parts[0]]})" + "".join("." + p for p in parts[1:])
+            else:  # a list at a fixed path: the engine binds it once as a top-level alias
+                head = loop_list(fe["var"])
+            replacements[fe["var"]] = head + f"[{loop_index(fe['var'])}]"
             where_program = None
             if fe.get("where"):
-                where_program = self.program(fe["where"], fe_where + ("where",), rid, "for_each.where")
+                where_program = compiled(fe["where"], fe_where + ("where",), "for_each.where")
                 all_refs += self.check_paths(pack, fe["where"], bound, fe_where + ("where",), rid,
                                              "for_each.where")
-            loops.append(ForEach(fe["var"], parts, where_program, fe.get("where")))
-        expr = self.program(raw["expr"], where + ("expr",), rid, "expr")
+            item = bound[fe["var"]]
+            loops.append(ForEach(fe["var"], parts, where_program, fe.get("where"),
+                                 (item[0],) + item[1] if item else ()))
+        expr = compiled(raw["expr"], where + ("expr",), "expr")
         all_refs += self.check_paths(pack, raw["expr"], bound, where + ("expr",), rid, "expr")
         when = message_expr = None
         if raw.get("when"):
-            when = self.program(raw["when"], where + ("when",), rid, "when")
+            when = compiled(raw["when"], where + ("when",), "when")
             all_refs += self.check_paths(pack, raw["when"], bound, where + ("when",), rid, "when")
         if raw.get("message_expr"):
-            message_expr = self.program(raw["message_expr"], where + ("message_expr",), rid,
-                                        "message_expr")
+            message_expr = compiled(raw["message_expr"], where + ("message_expr",), "message_expr")
             all_refs += self.check_paths(pack, raw["message_expr"], bound, where + ("message_expr",),
                                          rid, "message_expr")
         for k, need in enumerate(raw.get("needs", [])):
@@ -342,7 +374,8 @@ class _Compiler:
             needs=tuple(raw.get("needs", [])), for_each=tuple(loops),
             citations=tuple(_citation(c) for c in raw["cite"]), remedy=raw.get("remedy"),
             tags=tuple(raw.get("tags", [])), span=self.span(where), pack=pack,
-            fact_paths=_dedupe(facts), variables_used=uses, calculators=calculators)
+            fact_paths=_dedupe(facts), variables_used=uses, calculators=calculators,
+            field_names=frozenset(n for src in _sources(raw) for n in field_names(src)))
 
     def resolve(self, ref: PathRef, bound: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
         if ref.root in bound:
@@ -414,6 +447,26 @@ class _Compiler:
                 raise RulePackError(label + problem, self.span(where))
             node = child
             walked.append(part)
+
+
+def loop_index(var: str) -> str:
+    """The CEL variable holding the current index of for_each variable `var`."""
+    return f"__i_{var}"
+
+
+def loop_list(var: str) -> str:
+    """The CEL variable bound to the list for_each variable `var` runs over.
+
+    The CEL extension copies a map's field value on every selection (reading
+    consideration.options costs in proportion to the options' size), while
+    indexing a top-level list is cheap; so fixed-path loop lists get an alias."""
+    return f"__list_{var}"
+
+
+def _sources(raw: dict[str, Any]) -> list[str]:
+    out = [raw[k] for k in ("expr", "when", "message_expr") if raw.get(k)]
+    out += [fe["where"] for fe in raw.get("for_each", []) if fe.get("where")]
+    return out
 
 
 def _split_path(path: str) -> list[str]:
