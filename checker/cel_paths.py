@@ -12,6 +12,7 @@ define. It over-approximates nothing: a chain it cannot follow is reported as
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -54,7 +55,8 @@ class CelSyntaxError(ValueError):
     pass
 
 
-def tokenize(source: str) -> list[Token]:
+@functools.lru_cache(maxsize=8192)
+def _tokenize(source: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     pos = 0
     while pos < len(source):
@@ -65,7 +67,12 @@ def tokenize(source: str) -> list[Token]:
         if kind != "ws":
             tokens.append(Token(kind, m.group(), pos))
         pos = m.end()
-    return tokens
+    return tuple(tokens)
+
+
+def tokenize(source: str) -> list[Token]:
+    """CEL tokens (cached: every expression is analysed several times at load)."""
+    return list(_tokenize(source))
 
 
 def _matching(tokens: list[Token], open_index: int) -> int:

@@ -10,6 +10,7 @@ pass, and nothing here raises for a problem in one rule.
 from __future__ import annotations
 
 import contextlib
+import functools
 import datetime as dt
 import io
 import itertools
@@ -71,29 +72,47 @@ class _Outcome:
         self.value = value
 
 
-class _PackRun:
-    """The CEL context for one pack over one document; variables computed lazily, once."""
+class _Session:
+    """One CEL context per document, shared by every pack.
 
-    def __init__(self, pack: Pack, view: dict[str, Any], as_of: dt.datetime | None,
-                 derived: dict[str, Any], rules: list[Rule]):
-        self.pack = pack
+    Building a context converts every fact into CEL values, so it is built once;
+    what differs per pack (params, computed variables) and per instance (loop
+    indexes) is served through the variable resolver from `bound`.
+    """
+
+    def __init__(self, view: dict[str, Any], as_of: dt.datetime | None, derived: dict[str, Any],
+                 rules: list[Rule]):
         self.log = CallLog()
-        cel = cel_module()
         variables = dict(view)
-        variables["params"] = cel_value(pack.params)
         variables["derived"] = derived
         if as_of is not None:
             variables["as_of"] = as_of.astimezone(dt.timezone.utc)
         for rule in rules:
+            loop_vars = {fe.var for fe in rule.for_each}
             for loop in rule.for_each:
-                if loop.path[0] not in {fe.var for fe in rule.for_each}:
-                    variables[loop_list(loop.var)] = _view_get(variables, loop.path)
-        self.context = cel.Context(variables=variables, functions=self.log.functions())
-        # Per-instance values (loop indexes, computed variables) are served by a resolver:
-        # mutating the context would make the extension convert every fact again.
+                if loop.path[0] not in loop_vars:
+                    variables[loop_list(loop.path)] = _view_get(variables, loop.path)
+        self.context = cel_module().Context(variables=variables, functions=self.log.functions())
         self.bound: dict[str, Any] = {}
         self.context.set_variable_resolver(self.bound.get)
+
+
+class _PackRun:
+    """A pack's view of the session: its params, and its variables computed lazily, once."""
+
+    def __init__(self, pack: Pack, session: _Session):
+        self.pack = pack
+        self.session = session
+        self.log = session.log
+        self.context = session.context
+        self.bound = session.bound
+        self.params = cel_value(pack.params)
         self.computed: dict[str, _Outcome] = {}
+        self.variables: dict[str, Any] = {}
+
+    def activate(self) -> None:
+        self.bound["params"] = self.params
+        self.bound["variables"] = self.variables
 
     def run(self, program: Any) -> _Outcome:
         self.log.error = None
@@ -131,7 +150,7 @@ class _PackRun:
         outcome = failure or self.run(var.program)
         self.computed[name] = outcome
         if outcome.kind == "ok":
-            self.bound["variables"] = {k: o.value for k, o in self.computed.items() if o.kind == "ok"}
+            self.variables[name] = outcome.value
         return outcome
 
 
@@ -143,6 +162,7 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
     needed = frozenset(c for rule in rules for c in rule.calculators)
     derived = cel_value(compute_derived(document, needed))
     runs: dict[str, _PackRun] = {}
+    session = _Session(view, as_of, derived, rules)
     findings: list[Finding] = []
     # The CEL extension prints Python callback failures to stderr; we report them in
     # findings instead, so keep them off the user's terminal.
@@ -150,8 +170,8 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
         for rule in sorted(rules, key=lambda r: r.id):
             run = runs.get(rule.pack.id)
             if run is None:
-                run = runs[rule.pack.id] = _PackRun(
-                    rule.pack, view, as_of, derived, [r for r in rules if r.pack is rule.pack])
+                run = runs[rule.pack.id] = _PackRun(rule.pack, session)
+            run.activate()
             findings.extend(_evaluate_rule(rule, run, document))
     return findings
 
@@ -258,8 +278,8 @@ def _evaluate_rule(rule: Rule, run: _PackRun, document: OfferDocument) -> Iterat
 
 def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label: str | None,
                        bindings: dict[str, PathKey], failure: _Outcome | None) -> Finding:
-    def finish(status: Status, message: str, missing: tuple[str, ...] = ()) -> Finding:
-        return _finding(rule, label, status, message, document, bindings, missing)
+    def finish(status: Status, message: Any, missing: tuple[str, ...] = ()) -> Finding:
+        return _finding(rule, label, status, message, document, dict(bindings), missing)
 
     def not_good(outcome: _Outcome, stage: str) -> Finding:
         if outcome.kind in ("missing", "missing_root"):
@@ -293,12 +313,17 @@ def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label
     if not isinstance(result.value, bool):
         return finish(Status.ERROR, f"Rule error in expr: returned {result.value!r}, not a boolean")
     status = Status.PASS if result.value else Status.FAIL
-    return finish(status, _message(rule, run, status))
+    # The message is computed on first access, with this instance's loop indexes.
+    snapshot = {k: v for k, v in run.bound.items() if k.startswith("__i_")}
+    return finish(status, lambda: _message(rule, run, status, snapshot))
 
 
-def _message(rule: Rule, run: _PackRun, status: Status) -> str:
+def _message(rule: Rule, run: _PackRun, status: Status, snapshot: dict[str, int]) -> str:
     if rule.message_expr is not None:
-        text = run.run(rule.message_expr)
+        run.activate()
+        run.bound.update(snapshot)
+        with contextlib.redirect_stderr(io.StringIO()):
+            text = run.run(rule.message_expr)
         if text.kind == "ok" and isinstance(text.value, str):
             return text.value
         note = f" (message_expr failed: {text.value})" if text.kind != "ok" else ""
@@ -358,33 +383,45 @@ def _bind(parts: tuple[str, ...], bindings: dict[str, PathKey], loop_patterns: d
     return parts
 
 
-def _missing(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _need_parts(need: str) -> tuple[str, ...]:
     from checker.rulepack import _split_path
 
-    parts = tuple(_split_path(need))
+    return tuple(_split_path(need))
+
+
+def _missing(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
+    """The concrete paths of `need` (with '[]' meaning every item) absent from the document."""
+    parts = _need_parts(need)
     if parts and parts[0] in bindings:
         parts = tuple(bindings[parts[0]]) + parts[1:]
+    root = document.derived_cache if parts[:1] == ("derived",) else document.values
+    if parts[:1] == ("derived",):
+        parts, prefix = parts[1:], ("derived",)
+    else:
+        prefix = ()
     out: list[str] = []
-    _SENTINEL = object()
-
-    def walk(prefix: PathKey, rest: tuple) -> None:
-        if not rest:
-            if document.get(prefix, _SENTINEL) is _SENTINEL:
-                out.append(format_path(prefix))
-            return
-        node = document.get(prefix, _SENTINEL)
-        if node is _SENTINEL:
-            out.append(format_path(prefix))
-            return
-        head, tail = rest[0], rest[1:]
-        if head == ANY_ITEM:
-            if isinstance(node, list):
-                for i in range(len(node)):
-                    walk(prefix + (i,), tail)
-            return
-        walk(prefix + (head,), tail)
-
-    walk((), parts)
+    # Iterative walk: (node, path so far, index into parts).
+    stack: list[tuple[Any, PathKey, int]] = [(root, prefix, 0)]
+    while stack:
+        node, path, k = stack.pop()
+        while k < len(parts):
+            part = parts[k]
+            if part == ANY_ITEM:
+                if isinstance(node, list):
+                    stack.extend((item, path + (i,), k + 1) for i, item in
+                                 reversed(list(enumerate(node))))
+                node = _MISSING
+                break
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                out.append(format_path(path + (part,)))
+                node = _MISSING
+                break
+            path = path + (part,)
+            k += 1
+        # a wildcard hands its items to the stack; a found leaf needs nothing more
     return out
 
 
@@ -437,9 +474,10 @@ def _expand_facts(document: OfferDocument, pattern: tuple) -> tuple[tuple[PathKe
 _MISSING = object()
 
 
-def _finding(rule: Rule, label: str | None, status: Status, message: str, document: OfferDocument,
+def _finding(rule: Rule, label: str | None, status: Status, message: Any, document: OfferDocument,
              bindings: dict[str, PathKey], missing: tuple[str, ...] = ()) -> Finding:
     return Finding(
-        rule_id=rule.id, title=rule.title, status=status, severity=rule.severity, message=message,
-        pack=rule.pack.ref, instance=label, citations=rule.citations,
-        facts=_facts(rule, document, bindings), missing=missing, remedy=rule.remedy, tags=rule.tags)
+        rule_id=rule.id, title=rule.title, status=status, severity=rule.severity,
+        explain_message=message, pack=rule.pack.ref, instance=label, citations=rule.citations,
+        explain_facts=lambda: _facts(rule, document, bindings), missing=missing,
+        remedy=rule.remedy, tags=rule.tags)

@@ -74,21 +74,41 @@ class PackRef:
         return {"id": self.id, "version": self.version, "sha256": self.sha256}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Finding:
+    """One rule's verdict on one instance, with its explanation.
+
+    The verdict (status) is computed eagerly; the message and facts, which cost more
+    than the verdict, may be supplied as zero-argument callables and are then
+    computed once, on first access (a run that only needs exit codes never pays for
+    them; a report reads them all).
+    """
+
     rule_id: str
     title: str
     status: Status
     severity: Severity
-    message: str
     pack: PackRef
     instance: str | None = None  # which class/indenture/... a template rule ran for
     citations: tuple[Citation, ...] = ()
-    facts: tuple[Fact, ...] = ()
     missing: tuple[str, ...] = ()  # fact paths, for not_evaluable
     remedy: str | None = None
     tags: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    explain_message: Any = field(default="", repr=False)
+    explain_facts: Any = field(default=(), repr=False)
+
+    @property
+    def message(self) -> str:
+        if callable(self.explain_message):
+            object.__setattr__(self, "explain_message", self.explain_message())
+        return self.explain_message
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        if callable(self.explain_facts):
+            object.__setattr__(self, "explain_facts", tuple(self.explain_facts()))
+        return self.explain_facts
 
     @property
     def key(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -102,7 +103,13 @@ class TestCase:
     instance: str | None
     message_contains: str | None
     span: SourceSpan
-    facts_source: LoadedSource
+    source_factory: Any = field(repr=False, default=None)  # builds facts_source on demand
+
+    @property
+    def facts_source(self) -> LoadedSource:
+        """The case's facts as a source of their own, spans in the pack file (built lazily:
+        `check` never needs it, `rules test` does)."""
+        return self.source_factory()
 
 
 @dataclass
@@ -252,7 +259,8 @@ class _Compiler:
                                     f"pack does not define", self.span(("tests", i, "rule")))
             pack.tests.append(TestCase(raw["name"], raw["rule"], raw["facts"], raw["expect"],
                                        raw.get("instance"), raw.get("message_contains"),
-                                       self.span(("tests", i)), self._subsource(("tests", i, "facts"))))
+                                       self.span(("tests", i)),
+                                       functools.partial(self._subsource, ("tests", i, "facts"))))
         return pack
 
     def _subsource(self, prefix: PathKey) -> LoadedSource:
@@ -315,9 +323,13 @@ class _Compiler:
         replacements: dict[str, str] = {}
 
         def compiled(source: str, at: PathKey, label: str) -> Any:
-            self.program(source, at, rid, label)  # errors name the source as written
-            return self.program(substitute_bound(source, replacements), at, rid, label) \
-                if replacements else self.program(source, at, rid, label)
+            if not replacements:
+                return self.program(source, at, rid, label)
+            try:
+                return compile_expression(substitute_bound(source, replacements))
+            except ValueError:
+                self.program(source, at, rid, label)  # the error, about the source as written
+                raise
 
         for j, fe in enumerate(raw.get("for_each", [])):
             fe_where = where + ("for_each", j)
@@ -335,7 +347,7 @@ class _Compiler:
             if parts[0] in replacements:  # a list inside an outer loop's item
                 head = f"({replacements[parts[0]]})" + "".join("." + p for p in parts[1:])
             else:  # a list at a fixed path: the engine binds it once as a top-level alias
-                head = loop_list(fe["var"])
+                head = loop_list(parts)
             replacements[fe["var"]] = head + f"[{loop_index(fe['var'])}]"
             where_program = None
             if fe.get("where"):
@@ -454,13 +466,13 @@ def loop_index(var: str) -> str:
     return f"__i_{var}"
 
 
-def loop_list(var: str) -> str:
-    """The CEL variable bound to the list for_each variable `var` runs over.
+def loop_list(path: tuple[str, ...]) -> str:
+    """The CEL variable bound to the list at fact path `path`, which loops run over.
 
     The CEL extension copies a map's field value on every selection (reading
     consideration.options costs in proportion to the options' size), while
     indexing a top-level list is cheap; so fixed-path loop lists get an alias."""
-    return f"__list_{var}"
+    return "__list_" + "__".join(path)
 
 
 def _sources(raw: dict[str, Any]) -> list[str]:
