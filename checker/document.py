@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checker.errors import DocumentError, SourceSpan
-from checker.schema_index import SchemaIndex, load_schema, schema_index
+from checker.schema_index import SchemaIndex, load_schema, schema_index, schema_sha256
 from checker.yamlsource import LoadedSource, PathKey, format_path, load_file, load_text
 
 DEFAULT_TIMEZONE = "America/New_York"
@@ -75,7 +75,15 @@ def load_document(path: str, *, text: str | bytes | None = None) -> OfferDocumen
 def document_from_source(loaded: LoadedSource) -> OfferDocument:
     """Validate and convert already-parsed YAML (a file, or a rule test's facts)."""
     path = loaded.path
-    errors = validation_errors(loaded)
+    from checker import cache
+
+    schema_sha = schema_sha256(OFFER_STATE_SCHEMA)
+    if cache.known_valid("offer-state", schema_sha, loaded.sha256):
+        errors: list[DocumentError] = []
+    else:
+        errors = validation_errors(loaded)
+        if not errors:
+            cache.remember_valid("offer-state", schema_sha, loaded.sha256)
     if errors:
         raise errors[0] if len(errors) == 1 else DocumentErrors(errors)
     timezone = _document_timezone(loaded)

@@ -21,7 +21,7 @@ from checker.errors import RulePackError, SourceSpan
 from checker.expr import FUNCTION_NAMESPACES, compile_expression
 from checker.findings import Citation, PackRef, Severity
 from checker.resources import schema_path
-from checker.schema_index import SchemaIndex, schema_index
+from checker.schema_index import SchemaIndex, schema_index, schema_sha256
 from checker.yamlsource import LoadedSource, PathKey, format_path, load_file
 
 # Names every expression may read besides the document's sections.
@@ -187,8 +187,14 @@ def load_pack(path: str | Path) -> Pack:
     if not isinstance(data, dict):
         raise RulePackError("a rule pack is a mapping with id, title, version, effective, rules "
                             "and tests", SourceSpan(str(path), 1, 1))
-    errors = sorted(_pack_validator().iter_errors(data),
-                    key=lambda e: smap.span_for(tuple(e.absolute_path)).line)
+    from checker import cache
+
+    schema_sha = schema_sha256("rule-pack.schema.json")
+    if cache.known_valid("rule-pack", schema_sha, loaded.sha256):
+        errors = []
+    else:
+        errors = sorted(_pack_validator().iter_errors(data),
+                        key=lambda e: smap.span_for(tuple(e.absolute_path)).line)
     if errors:
         e = errors[0]
         where = tuple(e.absolute_path)
@@ -201,7 +207,10 @@ def load_pack(path: str | Path) -> Pack:
                 message = f"unknown key {extra[0]!r}; allowed: {', '.join(sorted(e.schema.get('properties', {})))}"
         raise RulePackError((f"rule {rule_id}: " if rule_id else "") + message,
                             smap.span_for(where, prefer_key=True), format_path(where) or None)
-    return _Compiler(loaded, schema_index()).compile()
+    pack = _Compiler(loaded, schema_index()).compile()
+    # Recorded only after the pack also compiled and passed its fact-path checks.
+    cache.remember_valid("rule-pack", schema_sha, loaded.sha256)
+    return pack
 
 
 def _rule_id_at(data: dict[str, Any], where: PathKey) -> str | None:

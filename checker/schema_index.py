@@ -92,8 +92,20 @@ class SchemaIndex:
 
 
 @lru_cache(maxsize=None)
+def _schema_text(name: str) -> str:
+    return Path(schema_path(name)).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
-    return json.loads(Path(schema_path(name)).read_text(encoding="utf-8"))
+    return json.loads(_schema_text(name))
+
+
+@lru_cache(maxsize=None)
+def schema_sha256(name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(_schema_text(name).encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=None)

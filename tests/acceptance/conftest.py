@@ -50,7 +50,13 @@ def _env() -> dict[str, str]:
 
     env = {k: v for k, v in os.environ.items() if k != "OFFERCHECK_DEBUG"}
     env["PYTHONPATH"] = str(ROOT)
+    env.setdefault("OFFERCHECK_CACHE_DIR", _CACHE_DIR)  # hermetic: never the user's cache
     return env
+
+
+import tempfile  # noqa: E402
+
+_CACHE_DIR = tempfile.mkdtemp(prefix="offercheck-test-cache-")
 
 
 @pytest.fixture
