@@ -66,7 +66,10 @@ def compile_expression(source: str) -> Any:
     except Exception as exc:  # the extension raises ValueError; be defensive about others
         first = str(exc).splitlines()
         reason = next((line for line in first if "ERROR" in line), first[0] if first else "syntax error")
-        raise ValueError(reason.replace("ERROR: <input>:", "at ").strip()) from None
+        reason = reason.replace("ERROR: <input>:", "at ").strip()
+        if len(reason) > 200:
+            reason = reason[:197] + "..."
+        raise ValueError(reason) from None
 
 
 # ---------------------------------------------------------------- value conversion

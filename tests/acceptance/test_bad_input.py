@@ -172,3 +172,22 @@ def test_output_never_overwrites_an_input(cli, tmp_path, minimal_offer):
     result = cli("check", str(minimal_offer), "--output", str(minimal_offer))
     assert_one_line_error(result, 2, "refusing to overwrite")
     assert minimal_offer.read_text() == before
+
+
+def test_json_documents_are_accepted_and_errors_name_lines(cli, tmp_path):
+    good = tmp_path / "offer.json"
+    good.write_text('{\n  "schema_version": 1,\n  "offer": {"id": "j"},\n'
+                    '  "classes": [{"id": "A", "sought": 5, "outstanding": 100}]\n}\n')
+    assert cli("validate", str(good)).code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text('{\n  "schema_version": 1,\n  "offer": {"id": "j"},\n'
+                   '  "classes": [{"id": "A", "sought": 5.5}]\n}\n')
+    result = cli("validate", str(bad))
+    assert result.code == 2 and f"{bad}:4:" in result.stderr and "sought" in result.stderr
+
+
+def test_deeply_nested_cel_is_a_one_line_pack_error(cli, tmp_path, minimal_offer):
+    rules = pack_dir(tmp_path, '"' + "(" * 300 + "1" + ")" * 300 + ' == 1"')
+    result = check(cli, tmp_path, minimal_offer, "--rules", str(rules))
+    assert_one_line_error(result, 3, "rule tiny.rule", "invalid CEL")
+    assert len(result.stderr.splitlines()[0]) < 400
