@@ -1,4 +1,4 @@
-"""Remembers which inputs already passed schema validation, to skip it next time.
+"""Remembers work already done on unchanged inputs: schema passes and parsed rule packs.
 
 Importing jsonschema and validating costs ~90 ms of a ~240 ms run; a pre-commit
 hook or CI loop checks the same packs (and often the same documents) again and
@@ -6,6 +6,9 @@ again. A marker file named after sha256(tool version, schema, content) records a
 pass; only passes are recorded, so a cache can never hide an error, and any change
 to the input, the schema or the tool misses it. Writes are atomic and failures to
 write are ignored (a read-only home directory simply means no cache).
+
+Parsed rule packs (plain data and source spans, as JSON: never pickle, since a cache
+folder must not be able to run code) are kept the same way, keyed by content.
 
 OFFERCHECK_CACHE_DIR chooses the folder; OFFERCHECK_NO_CACHE=1 turns it off.
 """
@@ -51,3 +54,33 @@ def remember_valid(kind: str, schema_sha: str, content_sha: str) -> None:
         os.replace(tmp, target)
     except OSError:
         pass  # no cache is never an error
+
+
+def load_json(kind: str, content_sha: str) -> object | None:
+    """A value stored by store_json for this content, or None."""
+    folder = _directory()
+    if folder is None:
+        return None
+    try:
+        import json
+
+        return json.loads((folder / "json" / _key(kind, "", content_sha)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def store_json(kind: str, content_sha: str, value: object) -> None:
+    folder = _directory()
+    if folder is None:
+        return
+    target = folder / "json" / _key(kind, "", content_sha)
+    try:
+        import json
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, separators=(",", ":"))
+        os.replace(tmp, target)
+    except (OSError, TypeError, ValueError):
+        pass

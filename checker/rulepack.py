@@ -181,7 +181,7 @@ def load_packs(directories: list[str | Path]) -> list[Pack]:
 
 
 def load_pack(path: str | Path) -> Pack:
-    loaded = load_file(path, RulePackError)
+    loaded = load_file(path, RulePackError, cache_kind="rule-pack-parse")
     data = loaded.data
     smap = loaded.source_map
     if not isinstance(data, dict):
