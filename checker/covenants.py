@@ -53,8 +53,7 @@ PERMITTED_LABELS = {
 
 def floor_to_places(value: Decimal, places: int) -> Decimal:
     """Round toward minus infinity to `places` decimals (display only, never in a test)."""
-    step = Decimal(1).scaleb(-places)
-    return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR)
 
 
 def ratio_floor_2dp(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -73,7 +72,7 @@ def percent_floor_2dp(numerator: Decimal, denominator: Decimal) -> Decimal | Non
 
 def money_text(value: Decimal) -> str:
     """$1,234.50 — cents at least, and any finer digits the figure really has."""
-    sign = "−" if value < 0 else ""
+    sign = "-" if value < 0 else ""
     value = abs(value)
     exponent = value.as_tuple().exponent
     places = max(2, -exponent) if isinstance(exponent, int) else 2
@@ -219,7 +218,10 @@ def capacity_on(terms: RestrictedPaymentTerms, day: dt.date | None, reit_years: 
     reit: Decimal | None = None
     years_text = ""
     if terms.reit_income_after is None:
-        missing.append("the REIT taxable income baseline date")
+        # No baseline stated: no REIT-income builder. Leaving a builder out can only shrink
+        # the capacity, so this reading never turns a failure into a pass.
+        reit = ZERO
+        years_text = "no REIT taxable income builder stated"
     elif day is None:
         missing.append("the payment date")
     else:
@@ -258,7 +260,7 @@ def _years(years: list[int]) -> str:
 
 def capacity_text(terms: RestrictedPaymentTerms, cap: Capacity) -> str:
     parts: list[str] = []
-    if cap.reit_taxable_income is not None:
+    if cap.reit_taxable_income is not None and terms.reit_income_after is not None:
         parts.append(f"cumulative REIT taxable income for tax years ending after "
                      f"{terms.reit_income_after} ({cap.reit_tax_years}) "
                      f"{money_text(cap.reit_taxable_income)}")
@@ -269,7 +271,7 @@ def capacity_text(terms: RestrictedPaymentTerms, cap: Capacity) -> str:
         parts.append(f"fixed basket {money_text(cap.fixed_basket)}")
     total = cap.total
     if total is None:
-        return "capacity unknown: " + "; ".join(cap.missing) + " not stated"
+        return "capacity unknown (not stated: " + "; ".join(cap.missing) + ")"
     note = " (illustrative figures)" if cap.illustrative else ""
     return "capacity = " + " + ".join(parts) + f" = {money_text(total)}{note}"
 
@@ -460,8 +462,8 @@ def _with_text(terms: RestrictedPaymentTerms, t: RestrictedPaymentTest, used_tex
     amount = money_text(t.amount) if t.amount is not None else "an unstated amount"
     if t.basis == "outside":
         why = ("the offer itself issues these notes: its own purchase and exchange, paid at "
-               "closing, create the indenture rather than being payments made while the notes "
-               "are outstanding (the OC calls only future preferred tenders prohibited)"
+               "closing, create the indenture; the covenant restricts payments made while the "
+               "notes are outstanding"
                if terms.issued_by_offer and t.kind in OFFER_KINDS else
                f"the payment date precedes the indenture (dated {terms.dated})")
         text = f"Not a Restricted Payment under {terms.indenture}: {why}. For later payments, {cap}."

@@ -32,6 +32,13 @@ def comparison_words(comparison: str | None) -> str:
     return "more than" if comparison == "greater_than" else "at least"
 
 
+def threshold_words(threshold: Decimal, comparison: str | None) -> str:
+    """"$25,000,000.00 or more" / "more than $10,000,000.00", as the indentures word them."""
+    if comparison == "greater_than":
+        return f"more than {money_text(threshold)}"
+    return f"{money_text(threshold)} or more"
+
+
 def _plus(day: dt.date, days: int) -> dt.date:
     return day + dt.timedelta(days=days)
 
@@ -414,8 +421,8 @@ def event_of_default_tests(terms: DefaultTerms, own: list[DefaultRecord] | None,
         listed = ", ".join(f"{r.id} {money_text(r.amount)}" for r in cross) or "none"  # type: ignore[arg-type]
         add("cross-default", "cross_default", None, total, terms.cross_threshold, hit, day if hit else None,
             f"defaulted borrowed money {'accelerated ' if terms.cross_requires_acceleration else ''}"
-            f"on {day}: {listed} = {money_text(total)} vs event of default at "
-            f"{comparison_words(terms.cross_comparison)} {money_text(terms.cross_threshold)}; "
+            f"on {day}: {listed} = {money_text(total)} vs an event of default at "
+            f"{threshold_words(terms.cross_threshold, terms.cross_comparison)}; "
             f"headroom {money_text(terms.cross_threshold - total)}",
             any(r.illustrative for r in cross))
     # Final judgments unpaid, unstayed for the period.
@@ -432,9 +439,9 @@ def event_of_default_tests(terms: DefaultTerms, own: list[DefaultRecord] | None,
         young = [r for r in judgments if r not in aged]
         text = (f"final judgments unsatisfied and unstayed for {terms.judgment_days} days on {day}"
                 f"{' (net of insurance)' if terms.judgment_net_of_insurance else ''}: "
-                f"{', '.join(r.id for r in aged) or 'none'} = {money_text(total)} vs event of "
-                f"default at {comparison_words(terms.judgment_comparison)} "
-                f"{money_text(terms.judgment_threshold)}; headroom "
+                f"{', '.join(r.id for r in aged) or 'none'} = {money_text(total)} vs an event of "
+                f"default at {threshold_words(terms.judgment_threshold, terms.judgment_comparison)}; "
+                f"headroom "
                 f"{money_text(terms.judgment_threshold - total)}")
         if young:
             text += "; still within the period: " + ", ".join(
@@ -512,8 +519,8 @@ def _exposure(terms: DefaultTerms, r: DefaultRecord, day: dt.date) -> EventOfDef
         None, f"pending claim {money_text(amount)}"
         f"{' net of insurance' if terms.judgment_net_of_insurance and r.insured_amount else ''}: "
         f"a final judgment for the full claim, not vacated, discharged or stayed{days}, "
-        f"{'would' if hit else 'would not'} reach the {comparison_words(terms.judgment_comparison)} "
-        f"{money_text(terms.judgment_threshold)} judgment threshold (headroom "
+        f"{'would' if hit else 'would not'} reach the judgment threshold of "
+        f"{threshold_words(terms.judgment_threshold, terms.judgment_comparison)} (headroom "
         f"{money_text(terms.judgment_threshold - amount)})", r.illustrative)
 
 

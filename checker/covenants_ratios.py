@@ -174,10 +174,11 @@ def _ratio(terms: DebtTerms, debt: Debt, earlier: list[Debt], sheet: BalanceShee
         steps.append(f"less debt repaid {money_text(debt.debt_repaid)}")
     worth_steps = f"tangible net worth {money_text(sheet.tangible_net_worth)}"
     if worth != sheet.tangible_net_worth:
-        worth_steps += f" adjusted by {money_text(worth - sheet.tangible_net_worth)} pro forma"
+        worth_steps += (f" adjusted by {money_text(worth - sheet.tangible_net_worth)} pro forma = "
+                        f"{money_text(worth)}")
     out["ratio_computation"] = (
         f"pro forma adjusted indebtedness = {' + '.join(steps)} = {money_text(pro_forma)}; "
-        f"{worth_steps} = {money_text(worth)}; limit {terms.max_percent}% × {money_text(worth)} = "
+        f"{worth_steps}; limit {terms.max_percent}% × {money_text(worth)} = "
         f"{money_text(limit)}; ratio {shown if shown is not None else 'undefined'}% "
         f"(rounded down); headroom {money_text(limit - pro_forma)}"
         + (" (illustrative figures)" if sheet.illustrative else ""))

@@ -69,12 +69,13 @@ def withdrawal(ctx: Context) -> None:
              "both": "the earlier, reading A (C9)"}[reading]
     skipped = skipped_days(cal, start, first_b)
     text = (f"Tenders not yet accepted for payment may be withdrawn after {BACKSTOP_BUSINESS_DAYS} business days "
-            f"from commencement. Reading A (commencement {day_text(start)} is day 1, C2/C9): day "
-            f"{BACKSTOP_BUSINESS_DAYS} = {day_text(day_a)}, so the right exists from 12:01 a.m. "
-            f"{day_text(first_a)} (business day {_number(ctx, first_a)}). Reading B (commencement day excluded): "
-            f"day {BACKSTOP_BUSINESS_DAYS} = {day_text(day_b)}, right from {day_text(first_b)} (business day "
-            f"{_number(ctx, first_b)})" + (f" ({skipped})" if skipped else "") +
-            f". Required: {which} (settings.counting.withdrawal_backstop_reading = {reading}).")
+            f"from commencement" + (f" ({skipped})" if skipped else "") + ". Reading A (commencement "
+            f"{day_text(start)} is day 1, C2/C9): day {BACKSTOP_BUSINESS_DAYS} = {day_text(day_a)}, so the right "
+            f"exists from 12:01 a.m. {day_text(first_a)} (business day {_number(ctx, first_a)}). Reading B "
+            f"(commencement day excluded): day {BACKSTOP_BUSINESS_DAYS} = {day_text(day_b)}, right from "
+            f"{day_text(first_b)} (business day {_number(ctx, first_b)}). Required: {which} "
+            f"(settings.counting.withdrawal_backstop_reading = {reading}).")
+    backstop_text = text
     facts: dict[str, Any] = {
         "day_40_inclusive": day_a, "right_from_inclusive": end_of_day(day_a), "first_business_day_inclusive": first_a,
         "day_40_exclusive": day_b, "right_from_exclusive": end_of_day(day_b), "first_business_day_exclusive": first_b,
@@ -105,7 +106,7 @@ def withdrawal(ctx: Context) -> None:
                   f"Withdrawal backstop: business day {BACKSTOP_BUSINESS_DAYS} = {day_text(day_a)}, right from "
                   f"{day_text(first_a)} (reading B: day {BACKSTOP_BUSINESS_DAYS} = {day_text(day_b)}, "
                   f"right from {day_text(first_b)})",
-                  CITE_WITHDRAW_BACKSTOP, text,
+                  CITE_WITHDRAW_BACKSTOP, backstop_text,
                   (Reading("commencement is day 1", end_of_day(day_a)),
                    Reading("commencement day excluded", end_of_day(day_b))),
                   kind="withdrawal", business_day=BACKSTOP_BUSINESS_DAYS))

@@ -379,5 +379,5 @@ def required_expiration(ctx: Context) -> None:
                  + ("at or after it." if ctx.expiration >= latest else "EARLIER."))
     ctx.add(Event("required-expiration", latest,
                   ("Earliest lawful expiration" if not undetermined else "Earliest lawful expiration (at least)"),
-                  cite(CITE_CONCURRENT, CITE_MINIMUM, CITE_TEN_DAYS), text, kind="period_end",
+                  cite(CITE_CONCURRENT, "Rules 13e-4(f)(1) [M], 14e-1(a), (b)"), text, kind="period_end",
                   business_day=ctx.ordinal(deadline_day(latest))))

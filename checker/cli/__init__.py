@@ -50,7 +50,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from checker.cli import check, rules, validate  # noqa: F401  (register commands)
+    from checker.cli import check, rules, timeline, validate  # noqa: F401  (register commands)
 
     try:
         cli.main(args=argv, prog_name="offercheck", standalone_mode=True)
