@@ -106,3 +106,58 @@ def test_a_document_without_dates_says_what_is_missing(cli, minimal_offer):
     assert result.code == 0
     assert "No deadline could be computed" in result.stdout
     assert "Not computed: timeline.commencement is missing" in result.stdout
+
+
+# ---------------------------------------------------------------- the Dynex amendment variants
+
+VARIANTS = {
+    "examples/dynex-2003/amendment-increase-no-extension.yaml": (1, {
+        "sec.14e-1.b.ten-business-days-after-change": ("fail", "must stay open through the end of Fri 2003-02-14"),
+        "sec.13e-4.f1i.twenty-business-days": ("pass", "business day 24"),
+    }),
+    "examples/dynex-2003/amendment-increase-extended.yaml": (0, {
+        "sec.14e-1.b.ten-business-days-after-change": ("pass", "which is long enough"),
+        "sec.14e-1.b.ten-business-days-exclusive-reading": ("pass", "satisfies both readings"),
+        "sec.14e-1.d.extension-notice": ("pass", "30 min before the deadline (Wed 2003-02-12 09:00 EST)"),
+        "sec.14e-1.d.extension-states-deposits": ("pass", "C (847,648)"),
+        "sec.13e-4.a3.expiration-on-business-day": ("pass", "business day 28"),
+    }),
+    "examples/dynex-2003/amendment-increase-late-extension-notice.yaml": (1, {
+        "sec.14e-1.d.extension-notice": ("fail", "30 min after the deadline (Wed 2003-02-12 09:00 EST)"),
+        "sec.14e-1.b.ten-business-days-after-change": ("pass", "which is long enough"),
+    }),
+}
+
+
+def test_variants_are_generated_from_offer_yaml():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_dynex_variants", ROOT / "scripts" / "make_dynex_variants.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in module.VARIANTS:
+        current = (ROOT / "examples" / "dynex-2003" / name).read_text(encoding="utf-8")
+        assert current == module.build(name), f"{name} is stale: run python scripts/make_dynex_variants.py"
+    assert sorted(f"examples/dynex-2003/{n}" for n in module.VARIANTS) == sorted(VARIANTS)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_variant_verdicts(cli, variant):
+    expected_exit, expected = VARIANTS[variant]
+    result = cli("check", variant, "--select", "sec.*", "--format", "json")
+    assert result.code == expected_exit, result.stdout[-2000:] + result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    for rule_id, (status, fragment) in expected.items():
+        [finding] = [f for f in findings if f["rule_id"] == rule_id]
+        assert finding["status"] == status and fragment in finding["message"], finding
+
+
+def test_extended_variant_timeline_shows_the_amendment_and_the_extension(cli):
+    events = {e["id"]: e for e in timeline_json(cli, "examples/dynex-2003/amendment-increase-extended.yaml")["events"]}
+    open_until = events["amendment.a-cash-price-increase.open-until"]
+    assert (open_until["day"], open_until["business_day"]) == ("2003-02-14", 27)
+    assert [r["display"] for r in open_until["readings"]] == ["Fri 2003-02-14 24:00 EST", "Tue 2003-02-18 24:00 EST"]
+    assert events["expiration.ext-ext-1"]["display"] == "Tue 2003-02-18 24:00 EST"
+    assert events["extension.ext-1.announced"]["display"] == "Wed 2003-02-12 08:30 EST"
+    assert events["extension-notice.ext-ext-1"]["display"] == "Wed 2003-02-19 09:00 EST"
+    assert events["required-expiration"]["day"] == "2003-02-14"
