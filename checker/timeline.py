@@ -177,22 +177,38 @@ class Context:
     def __init__(self, document: OfferDocument):
         self.document = document
         self.settings = s = resolve_settings(document)
-        extra = s.extra_non_business_days
-        long_reading = True if s.inauguration_day_is_holiday is None else s.inauguration_day_is_holiday
-        short_reading = False if s.inauguration_day_is_holiday is None else s.inauguration_day_is_holiday
-        # Holder-protective each way (sec-rules.md section 10): a later date protects
-        # holders for minimum-open periods, an earlier one for rights and notices.
-        self.minimum_calendar: BusinessCalendar = calendar_for(CalendarSettings(
-            inauguration_day_is_holiday=long_reading, extra_non_business_days=extra))
-        self.deadline_calendar: BusinessCalendar = calendar_for(CalendarSettings(
-            inauguration_day_is_holiday=short_reading, extra_non_business_days=extra))
-        self.trading_calendar: BusinessCalendar = xnas_calendar()
         self.events: list[Event] = []
         self.facts: dict[str, Any] = {}
         self.gaps: list[str] = []
         self.commencement_day: dt.date | None = None  # the New York date of commencement
         self.day_one: dt.date | None = None
         self.expiration: dt.datetime | None = None
+
+    # Calendars are built on first use (each precomputes 61 years of days, ~6 ms), and
+    # cached by checker.calendar per settings, so equal settings share one.
+
+    def _sec_calendar(self, unset_reading: bool) -> BusinessCalendar:
+        s = self.settings
+        reading = unset_reading if s.inauguration_day_is_holiday is None else s.inauguration_day_is_holiday
+        return calendar_for(CalendarSettings(inauguration_day_is_holiday=reading,
+                                             extra_non_business_days=s.extra_non_business_days))
+
+    @property
+    def minimum_calendar(self) -> BusinessCalendar:
+        """For minimum-open periods and the purchase bar: unset Inauguration Day is a holiday (later date)."""
+        return self._sec_calendar(True)
+
+    @property
+    def deadline_calendar(self) -> BusinessCalendar:
+        """For rights and notices: unset Inauguration Day is a business day (earlier date).
+
+        Holder-protective each way, sec-rules.md section 10.
+        """
+        return self._sec_calendar(False)
+
+    @property
+    def trading_calendar(self) -> BusinessCalendar:
+        return xnas_calendar()
 
     def get(self, *path: str | int) -> Any:
         return self.document.get(tuple(path))

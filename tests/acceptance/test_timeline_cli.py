@@ -46,7 +46,8 @@ def test_dynex_text_lists_the_deadlines_counsel_asks_for(cli):
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_json_follows_the_schema_for_every_example(cli, example):
     report = timeline_json(cli, example)
-    assert report["input"]["path"] == example and report["events"]
+    assert report["input"]["path"] == example
+    assert report["events"] or report["gaps"]  # either deadlines, or why there are none
     instants = [dt.datetime.fromisoformat(e["at"]) for e in report["events"]]
     assert instants == sorted(instants)
     assert len({e["id"] for e in report["events"]}) == len(report["events"])
