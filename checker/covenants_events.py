@@ -420,8 +420,8 @@ def event_of_default_tests(terms: DefaultTerms, own: list[DefaultRecord] | None,
         hit = exceeds(total, terms.cross_threshold, terms.cross_comparison)
         listed = ", ".join(f"{r.id} {money_text(r.amount)}" for r in cross) or "none"  # type: ignore[arg-type]
         add("cross-default", "cross_default", None, total, terms.cross_threshold, hit, day if hit else None,
-            f"defaulted borrowed money {'accelerated ' if terms.cross_requires_acceleration else ''}"
-            f"on {day}: {listed} = {money_text(total)} vs an event of default at "
+            f"defaulted borrowed money{' that was accelerated' if terms.cross_requires_acceleration else ''}"
+            f", continuing on {day}: {listed} = {money_text(total)} vs an event of default at "
             f"{threshold_words(terms.cross_threshold, terms.cross_comparison)}; "
             f"headroom {money_text(terms.cross_threshold - total)}",
             any(r.illustrative for r in cross))
