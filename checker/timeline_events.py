@@ -216,7 +216,8 @@ def _guaranteed_delivery(ctx: Context, day: dt.date) -> None:
     if calendar_name == "business_days":
         cal, unit, note = ctx.deadline_calendar, "business days", ""
     else:
-        cal, unit = ctx.trading_calendar, "Nasdaq trading days"
+        cal = ctx.trading_calendar
+        unit = "NYSE trading days" if calendar_name == "nyse_trading_days" else "Nasdaq trading days"
         note = (" NYSE trading days are counted on the Nasdaq calendar (the same scheduled holidays); check any "
                 "unscheduled closure." if calendar_name == "nyse_trading_days" else "")
     last = cal.add_business_days(day, n, inclusive=False)

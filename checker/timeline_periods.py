@@ -132,12 +132,18 @@ def _notice_deadline(ctx: Context, previous: dt.datetime) -> tuple[dt.date, dt.d
     if s.extension_notice_deadline == "nine_am":
         return notice_day, nine, text + " (settings.counting.extension_notice_deadline = nine_am)."
     if listed or (unknown and opening_at < nine):
-        who = (f"class {', '.join(listed)} is listed on a national securities exchange" if listed else
+        who = ((f"class {listed[0]} is" if len(listed) == 1 else f"classes {', '.join(listed)} are")
+               + " listed on a national securities exchange" if listed else
                f"the listing of class {', '.join(unknown)} is not stated and could be an exchange")
         deadline = min(nine, opening_at)
         governs = "9:00 a.m. is earlier and governs" if deadline == nine else "the opening is earlier and governs"
         return notice_day, deadline, (text + f"; {who}, first opening {opening.strftime('%H:%M')} "
                                       f"(settings.counting.exchange_first_opening_time{source}): {governs}.")
+    if unknown:
+        return notice_day, nine, text + (f"; no class is shown as listed on a national securities exchange, "
+                                         f"and an exchange's first opening ({opening.strftime('%H:%M')}, "
+                                         f"settings.counting.exchange_first_opening_time{source}) would be "
+                                         "later than 9:00 a.m. anyway.")
     return notice_day, nine, text + ("; no class is listed on a national securities exchange, so the "
                                      "first-opening alternative does not apply.")
 
