@@ -17,7 +17,7 @@ necessary to keep REIT status, a separately permitted payment (PS (i)-(iv)), and
 the offer's own purchase when the offer is what creates the indenture.
 
 Everything here is ``Decimal`` arithmetic without rounding; the only roundings
-are the named display roundings below. A figure that cannot be computed (an
+are the named display roundings in checker.covenants_model. A figure that cannot be computed (an
 input is missing) is ``None`` — never zero — so the rule reading it goes
 not_evaluable.
 """
@@ -26,180 +26,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Callable, Iterable
 
-ZERO = Decimal(0)
-
-# Proposed-transaction kinds that are Restricted Payments (OC L3511-3531; PS L1942-1962):
-# dividends and distributions, and purchases or retirements of capital stock for value.
-RESTRICTED_PAYMENT_KINDS = ("dividend", "preferred_tender_cash", "preferred_exchange_notes",
-                            "preferred_tender_future", "preferred_repurchase")
-# The offer's own purchase and exchange: when the offer issues an indenture's notes, these
-# are the transaction that creates it, not payments made "while the Senior Notes are
-# outstanding" (OC p.50 L3480-3482; the OC calls only *future* tenders prohibited, L3499-3501).
-OFFER_KINDS = ("preferred_tender_cash", "preferred_exchange_notes")
-FUTURE_PREFERRED_PURCHASE_KINDS = ("preferred_tender_future", "preferred_repurchase")
-
-PERMITTED_LABELS = {
-    "declared_dividend_within_window": "(i) dividend paid within the window after a compliant declaration",
-    "equity_refunding": "(ii) retirement out of a concurrent sale of equity",
-    "subordinated_refinancing": "(iii) refinancing of subordinated debt",
-    "preferred_dividends_with_coverage": "(iv) preferred dividends with the Coverage Ratio met",
-}
-
-
-# ------------------------------------------------------------------ named roundings and text
-
-def floor_to_places(value: Decimal, places: int) -> Decimal:
-    """Round toward minus infinity to `places` decimals (display only, never in a test)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR)
-
-
-def ratio_floor_2dp(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """numerator / denominator rounded down to 0.01, for showing a ratio; None if ÷0."""
-    if denominator == 0:
-        return None
-    return floor_to_places(numerator / denominator, 2)
-
-
-def percent_floor_2dp(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """100 × numerator / denominator rounded down to 0.01 percentage points; None if ÷0."""
-    if denominator == 0:
-        return None
-    return floor_to_places(numerator * 100 / denominator, 2)
-
-
-def money_text(value: Decimal) -> str:
-    """$1,234.50 — cents at least, and any finer digits the figure really has."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    exponent = value.as_tuple().exponent
-    places = max(2, -exponent) if isinstance(exponent, int) else 2
-    return f"{sign}${value:,.{places}f}"
-
-
-def days_between(start: dt.date, end: dt.date) -> int:
-    return (end - start).days
-
-
-# ------------------------------------------------------------------ inputs
-
-@dataclass(frozen=True)
-class RestrictedPaymentTerms:
-    """One indenture's restricted-payments covenant, as the document states it."""
-
-    indenture: str
-    reit_income_after: dt.date | None        # baseline: tax years ending after this date
-    includes_equity_proceeds: bool
-    fixed_basket: Decimal | None
-    requires_no_default: bool                # unset in the document → True (the safe reading)
-    reit_distributions_exempt: bool
-    exempt_count_toward_total: bool | None   # None: the documents do not say (gap 11)
-    permitted_payments: frozenset[str] = frozenset()
-    permitted_excluded_from_total: bool | None = None
-    dividend_window_days: int | None = None
-    issued_by_offer: bool = False
-    dated: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class PeriodFigure:
-    """A dated figure: REIT taxable income for a tax year, or stock-sale proceeds."""
-
-    period_end: dt.date
-    amount: Decimal
-    illustrative: bool = False
-
-
-@dataclass(frozen=True)
-class Payment:
-    """A proposed payment, or (past=True) one already made and entered in the ledger."""
-
-    id: str
-    kind: str
-    date: dt.date | None
-    amount: Decimal | None
-    reit_distribution_required: bool = False
-    permitted_basis: str | None = None
-    declared_on: dt.date | None = None
-    concurrent_equity_proceeds: Decimal | None = None
-    refinancing_conditions_met: bool | None = None
-    coverage_met: bool | None = None         # PS (iv): from covenants_ratios.preferred_dividend_coverage
-    coverage_text: str = ""
-    illustrative: bool = False
-    past: bool = False
-
-
-@dataclass(frozen=True)
-class DefaultStatus:
-    """Defaults continuing on a date: blocked is None when the defaults are not stated."""
-
-    blocked: bool | None
-    ids: tuple[str, ...] = ()
-
-
-NO_DEFAULT_INFO = DefaultStatus(None)
-
-
-# ------------------------------------------------------------------ results
-
-@dataclass(frozen=True)
-class Capacity:
-    reit_taxable_income: Decimal | None
-    reit_tax_years: str
-    equity_proceeds: Decimal | None
-    fixed_basket: Decimal | None
-    missing: tuple[str, ...]
-    illustrative: bool
-
-    @property
-    def total(self) -> Decimal | None:
-        parts = (self.reit_taxable_income, self.equity_proceeds, self.fixed_basket)
-        return None if any(p is None for p in parts) else sum(parts, ZERO)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class RestrictedPaymentTest:
-    indenture: str
-    transaction: str
-    kind: str
-    test_date: dt.date | None
-    amount: Decimal | None
-    basis: str                      # outside | reit_distribution | permitted | basket
-    permitted_basis: str | None
-    permitted_conditions_met: bool | None
-    counts_toward_total: bool
-    capacity: Capacity
-    used_before: Decimal | None
-    used_before_counting_exempt: Decimal | None   # only when the REIT carve-out reading is open
-    exempt_distributions_before: int
-    blocked_by_default: bool | None
-    defaults_continuing: tuple[str, ...]
-    computation: str
-    permitted_note: str = ""
-    illustrative: bool = False
-
-    @property
-    def capacity_remaining(self) -> Decimal | None:
-        total = self.capacity.total
-        return None if total is None or self.used_before is None else total - self.used_before
-
-    @property
-    def headroom_after(self) -> Decimal | None:
-        remaining = self.capacity_remaining
-        if remaining is None:
-            return None
-        if not self.counts_toward_total:
-            return remaining
-        return None if self.amount is None else remaining - self.amount
-
-    @property
-    def headroom_after_counting_exempt(self) -> Decimal | None:
-        total = self.capacity.total
-        if total is None or self.used_before_counting_exempt is None or self.amount is None:
-            return None
-        return total - self.used_before_counting_exempt - (self.amount if self.basis == "basket" else ZERO)
+from checker.covenants_model import (  # noqa: F401  (re-exported: the covenant vocabulary)
+    FUTURE_PREFERRED_PURCHASE_KINDS, NO_DEFAULT_INFO, OFFER_KINDS, PERMITTED_LABELS,
+    RESTRICTED_PAYMENT_KINDS, ZERO, Capacity, DefaultStatus, Payment, PeriodFigure,
+    RestrictedPaymentTerms, RestrictedPaymentTest, days_between, floor_to_places, money_text,
+    percent_floor_2dp, ratio_floor_2dp)
+from checker.covenants_permitted import payment_basis
 
 
 # ------------------------------------------------------------------ capacity
@@ -305,7 +140,7 @@ def restricted_payment_tests(terms: RestrictedPaymentTerms, proposed: list[Payme
             used = used_strict = None
         default = defaults_on(day) if day is not None and terms.requires_no_default else (
             DefaultStatus(False) if not terms.requires_no_default else NO_DEFAULT_INFO)
-        basis, met, note = _basis(terms, payment, cap, used, default)
+        basis, met, note = payment_basis(terms, payment, cap, used, default)
         counts = counted.counts(basis, lenient=True)
         test = RestrictedPaymentTest(
             indenture=terms.indenture, transaction=payment.id, kind=payment.kind, test_date=day,
@@ -380,77 +215,6 @@ def _ledger_basis(terms: RestrictedPaymentTerms, p: Payment) -> str:
     if p.permitted_basis and p.permitted_basis in terms.permitted_payments:
         return "permitted"  # made and entered as permitted: taken as stated
     return "basket"
-
-
-def _basis(terms: RestrictedPaymentTerms, p: Payment, cap: Capacity, used: Decimal | None,
-           default: DefaultStatus) -> tuple[str, bool | None, str]:
-    """(basis, permitted conditions met, note) for one proposed payment."""
-    if terms.issued_by_offer and p.kind in OFFER_KINDS:
-        return "outside", None, ""
-    if terms.dated is not None and p.date is not None and p.date < terms.dated:
-        return "outside", None, ""
-    if p.reit_distribution_required and p.kind == "dividend" and terms.reit_distributions_exempt:
-        return "reit_distribution", None, ""
-    if not p.permitted_basis:
-        return "basket", None, ""
-    label = PERMITTED_LABELS.get(p.permitted_basis, p.permitted_basis)
-    if p.permitted_basis not in terms.permitted_payments:
-        return "basket", False, (f"{terms.indenture} does not permit {label}; "
-                                 f"the payment must fit the basket")
-    met, why = _permitted_conditions(terms, p, cap, used, default)
-    if met:
-        return "permitted", True, f"permitted under {label}: {why}"
-    if met is None:
-        return "basket", None, (f"claimed under {label}, but {why}; "
-                                f"until shown, it is tested against the basket")
-    return "basket", False, f"not permitted under {label}: {why}; it must fit the basket"
-
-
-def _permitted_conditions(terms: RestrictedPaymentTerms, p: Payment, cap: Capacity,
-                          used: Decimal | None, default: DefaultStatus) -> tuple[bool | None, str]:
-    basis = p.permitted_basis
-    if basis == "declared_dividend_within_window":
-        if p.declared_on is None or p.date is None or terms.dividend_window_days is None:
-            return None, "the declaration date, payment date or window is not stated"
-        days = days_between(p.declared_on, p.date)
-        if not 0 <= days <= terms.dividend_window_days:
-            return False, (f"paid {days} days after declaration on {p.declared_on}, outside "
-                           f"the {terms.dividend_window_days}-day window")
-        remaining = None if cap.total is None or used is None else cap.total - used
-        if remaining is None or p.amount is None or default.blocked is None:
-            return None, "compliance at the declaration date cannot be computed"
-        if default.blocked:
-            return False, f"a default was continuing at declaration ({', '.join(default.ids)})"
-        if p.amount > remaining:
-            return False, (f"at declaration {money_text(p.amount)} exceeded the remaining "
-                           f"capacity {money_text(remaining)}")
-        return True, (f"paid {days} days after declaration on {p.declared_on}; at declaration "
-                      f"{money_text(p.amount)} fitted the remaining capacity {money_text(remaining)}")
-    # (ii)-(iv) require that no Default be continuing or result (PS L1578-1581).
-    if default.blocked:
-        return False, f"a default is continuing ({', '.join(default.ids)})"
-    if basis == "equity_refunding":
-        if p.concurrent_equity_proceeds is None or p.amount is None:
-            return None, "the proceeds of the concurrent equity sale are not stated"
-        if p.concurrent_equity_proceeds < p.amount:
-            return False, (f"concurrent equity proceeds {money_text(p.concurrent_equity_proceeds)} "
-                           f"are less than the payment {money_text(p.amount)}")
-        met, why = True, (f"funded by concurrent equity proceeds "
-                          f"{money_text(p.concurrent_equity_proceeds)}")
-    elif basis == "subordinated_refinancing":
-        if p.refinancing_conditions_met is None:
-            return None, "whether conditions (A)-(D) of (iii) are met is not stated"
-        met, why = p.refinancing_conditions_met, "conditions (A)-(D) of (iii) stated as " + (
-            "met" if p.refinancing_conditions_met else "not met")
-    elif basis == "preferred_dividends_with_coverage":
-        if p.coverage_met is None:
-            return None, p.coverage_text or "the Coverage Ratio cannot be computed"
-        met, why = p.coverage_met, p.coverage_text
-    else:
-        return False, f"unknown permitted basis {basis!r}"
-    if met and default.blocked is None:
-        return None, why + "; but whether a default is continuing is not stated"
-    return met, why
 
 
 def _with_text(terms: RestrictedPaymentTerms, t: RestrictedPaymentTest, used_text: str

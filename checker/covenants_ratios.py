@@ -11,7 +11,7 @@ Ratio, (IAIP + preferred dividends) ÷ (Interest Expense + preferred dividends)
 
 The tests are exact: `debt × 100 ≤ net worth × percent` and `income ≥ ratio ×
 interest`, never a rounded quotient. Ratios are shown rounded down to 0.01 (the
-named display roundings in checker.covenants). Proposed debt is taken in date
+named display roundings in checker.covenants_model). Proposed debt is taken in date
 order: each test includes the earlier proposed debt after the balance-sheet date.
 """
 
@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checker.covenants import ZERO, money_text, percent_floor_2dp, ratio_floor_2dp
+from checker.covenants_model import ZERO, money_text, percent_floor_2dp, ratio_floor_2dp
 
 DEBT_KINDS = ("notes_issuance", "debt_incurrence")
 

@@ -22,10 +22,10 @@ from typing import Any
 
 from checker.covenants import (RESTRICTED_PAYMENT_KINDS, PeriodFigure, Payment,
                                RestrictedPaymentTerms, restricted_payment_tests)
-from checker.covenants_events import (COMPANY_WIDE_KINDS, AffiliateDeal, AffiliateTerms,
-                                      ControlEvent, ControlTerms, DefaultRecord, DefaultTerms,
-                                      affiliate_tests, change_of_control_test, default_status,
-                                      event_of_default_tests)
+from checker.covenants_affiliates import AffiliateDeal, AffiliateTerms, affiliate_tests
+from checker.covenants_control import ControlEvent, ControlTerms, change_of_control_test
+from checker.covenants_events import (COMPANY_WIDE_KINDS, DefaultRecord, DefaultTerms,
+                                      default_status, event_of_default_tests)
 from checker.covenants_ratios import (DEBT_KINDS, BalanceSheet, Debt, DebtTerms, FourQuarters,
                                       debt_incurrence_tests, preferred_dividend_coverage)
 from checker.derived import calculator

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from checker.covenants import (DefaultStatus, Payment, PeriodFigure, RestrictedPaymentTerms,
                                capacity_on, floor_to_places, money_text, percent_floor_2dp,
                                ratio_floor_2dp, restricted_payment_tests)
-from checker.covenants_events import (AffiliateDeal, AffiliateTerms, ControlEvent, ControlTerms,
-                                      DefaultRecord, DefaultTerms, affiliate_tests,
-                                      change_of_control_test, default_status,
+from checker.covenants_affiliates import AffiliateDeal, AffiliateTerms, affiliate_tests
+from checker.covenants_control import ControlEvent, ControlTerms, change_of_control_test
+from checker.covenants_events import (DefaultRecord, DefaultTerms, default_status,
                                       event_of_default_tests)
 from checker.covenants_ratios import (BalanceSheet, Debt, DebtTerms, FourQuarters,
                                       debt_incurrence_tests, preferred_dividend_coverage)
