@@ -118,6 +118,13 @@ def _restricted(ind: dict[str, Any], covs: dict[str, Any], mine: list[dict[str, 
                 reit_distribution_required=r.get("reit_distribution_required") is True,
                 permitted_basis=r.get("permitted_basis"), illustrative=_illustrative(r), past=True)
         for r in ledger_raw]
+    # Period totals (financials[].restricted_payments_made) count too, dated at the period's
+    # end: a payment recorded there must never be ignored. Record each payment only once.
+    totals = [Payment(id=f["id"], kind="ledger", date=f.get("period_end"),
+                      amount=f["restricted_payments_made"], illustrative=_illustrative(f), past=True)
+              for f in financials if "restricted_payments_made" in f]
+    if totals:
+        ledger = (ledger or []) + totals
     others_own = [r for other in indentures if other["id"] != ind["id"]
                   for r in (_own_records(other) or [])]
 

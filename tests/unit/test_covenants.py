@@ -546,3 +546,27 @@ proposed_transactions:
   - {{id: t, kind: preferred_tender_future, date: 2003-09-30, amount: 1}}
 """)
     assert compute(doc, {"covenants"})["covenants"]["restricted_payment_tests"] == []
+
+
+def test_period_totals_of_restricted_payments_are_counted_too():
+    from checker.derived import compute
+    from checker.document import load_document_text
+
+    doc = load_document_text("""\
+schema_version: 1
+offer: {id: t, as_of: 2003-06-30T12:00:00-04:00}
+indentures:
+  - id: ind03
+    status: outstanding
+    covenants: {restricted_payments: {present: true, reit_taxable_income_tax_years_after: 2001-12-31,
+                                      fixed_basket: 1000000}}
+    financials:
+      - {id: ti-2002, kind: tax_year, period_end: 2002-12-31, reit_taxable_income: 4000000}
+      - {id: q1-2003, kind: fiscal_quarter, period_end: 2003-03-31, restricted_payments_made: 1500000}
+    defaults: []
+proposed_transactions:
+  - {id: t, kind: preferred_tender_future, date: 2003-09-30, amount: 1}
+""")
+    [test] = compute(doc, {"covenants"})["covenants"]["restricted_payment_tests"]
+    # No ledger list, but a period total: used $1,500,000 of the $5,000,000 capacity.
+    assert (test["used_before"], test["capacity_remaining"]) == (D(1500000), D(3500000))
