@@ -112,3 +112,22 @@ def test_command(paths: tuple[str, ...], verbose: bool) -> None:
         click.echo(f"FAIL {gap}")
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(0 if failed == 0 else 1)
+
+
+@rules_group.command("doc")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(),
+              help="Rule directory or pack file (default: the bundled rules/).")
+@click.option("--output", "-o", default=None, type=click.Path(),
+              help="Write the Markdown here (atomically) instead of stdout.")
+def doc_command(rules_dirs: tuple[str, ...], output: str | None) -> None:
+    """Every rule as Markdown: citations, parameters, effective dates, expressions."""
+    from pathlib import Path
+
+    from checker.cli.common import check_output_path, write_output
+    from checker.rulesdoc import render
+
+    packs = _packs(rules_dirs)
+    check_output_path(output, [p.path for p in packs])
+    first = Path(rules_dirs[0]) if rules_dirs else bundled_rules_dir()
+    base = (first.parent if first.is_file() else first).resolve().parent
+    write_output(render(packs, base), output)
