@@ -218,6 +218,22 @@ def test_accepted_is_monotonic_when_every_tender_grows_in_proportion(ci, policy,
         assert a.after_series >= b.after_series
 
 
+@settings(max_examples=300, deadline=None)
+@given(class_inputs(), policies)
+def test_pools_stay_within_dollar_caps_set_like_the_offer_sets_them(ci, policy):
+    """Caps stated as price × maximum (cash) and principal × maximum floored to $25 (notes,
+    X01/X02): without an excess election, cash paid and principal issued stay within them."""
+    from checker.allocation import floor_to
+
+    pools_with_caps = tuple(PoolTerms(t.option, t.kind, t.max_shares,
+                                      t.per_share * t.max_shares if t.kind == CASH
+                                      else floor_to(t.per_share * t.max_shares, Decimal(25)),
+                                      t.per_share, t.integral_multiple) for t in ci.pools)
+    r = allocate_class(ClassInput(ci.id, ci.sought, ci.outstanding, ci.lines, pools_with_caps), policy)
+    for p in r.pools:
+        assert p.cap_used <= p.cap_amount
+
+
 def test_the_letter_of_transmittal_reading_can_accept_fewer_when_more_are_tendered():
     # Cash only, 2 sought, cash maximum 1. T = 2: LT factor 1/2 → 1 accepted. T = 4: series
     # factor 2/4 → 2, then LT factor 1/4 → floor(0.5) = 0 accepted: the double proration of X34.
