@@ -345,12 +345,24 @@ def _dotted_parts(parts: tuple[str, ...] | PathKey) -> str:
 
 
 def _qualify(name: str, bindings: dict[str, PathKey], document: OfferDocument) -> str:
-    """Name the missing key at the bound object that lacks it, when we can tell which."""
+    """Name the missing key at the bound object that lacks it, when we can tell which.
+
+    Only a bound object whose schema defines the key can lack it: a key read from an
+    item of a comprehension (``rows.all(r, r.x ...)``) is not a field of the loop
+    variables, and prefixing it with one would point counsel at the wrong fact.
+    """
     for path in reversed(list(bindings.values())):
         bound = document.get(path)
-        if isinstance(bound, dict) and name not in bound:
+        if isinstance(bound, dict) and name not in bound and _schema_defines(path, name):
             return f"{format_path(path)}.{name}"
     return name
+
+
+def _schema_defines(path: PathKey, name: str) -> bool:
+    """Does the schema of the object at `path` (offer-state, or derived.*) define property `name`?"""
+    index = schema_index("derived.schema.json") if path[:1] == ("derived",) else schema_index()
+    node = index.lookup(path[1:] if path[:1] == ("derived",) else path)
+    return node is not None and name in index.deref(node).get("properties", {})
 
 
 def _concrete(document: OfferDocument, parts: tuple[str, ...]) -> Iterator[PathKey]:

@@ -166,3 +166,24 @@ def test_derived_fact_missing_input_is_not_evaluable(tmp_path):
 def test_unknown_derived_fact_is_a_load_error(tmp_path):
     with pytest.raises(RulePackError, match="derived-facts schema defines no fact 'derived.offer_totals.nope'"):
         one(tmp_path, '"derived.offer_totals.nope == 1"')
+
+
+def test_missing_key_read_in_a_comprehension_is_not_blamed_on_the_loop_item(tmp_path):
+    # `a.first_published_at` is read from a comprehension item, not from the bound class c:
+    # the finding must not say classes[0].first_published_at (the class schema has no such field).
+    rules = """\
+- id: r.one
+  title: One
+  severity: error
+  cite: [{authority: T}]
+  for_each: [{var: c, in: classes}]
+  expr: "amendments.all(a, a.first_published_at < timeline.commencement)"
+"""
+    doc = DOC + "amendments: [{id: a1}]\n"
+    findings = run(tmp_path, rules, doc=doc)
+    assert findings[0].status is Status.NOT_EVALUABLE
+    assert findings[0].missing == ("first_published_at",)
+    # A key the bound object's schema defines is still named at that object.
+    rules = RULE.replace("{expr}", '"c.original_issue_price != \'\'"') + "  for_each: [{var: c, in: classes}]\n"
+    findings = run(tmp_path, rules)
+    assert findings[1].missing == ("classes[1].original_issue_price",)
