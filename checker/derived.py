@@ -46,6 +46,7 @@ def compute(document: OfferDocument, names: set[str]) -> dict[str, Any]:
 def _load_builtin() -> None:
     # Calculator modules register themselves on import; add new ones here.
     import checker.derived_allocation  # noqa: F401
+    import checker.derived_conditions  # noqa: F401
     import checker.derived_covenants  # noqa: F401
     import checker.derived_offer  # noqa: F401
     import checker.derived_timeline  # noqa: F401
