@@ -302,7 +302,8 @@ def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label
             if applies.value is not False:
                 return finish(Status.ERROR, f"Rule error in when: returned {applies.value!r}, "
                                             "not a boolean")
-            return finish(Status.NOT_APPLICABLE, f"Not applicable to this offer ({rule.when_source}).")
+            return finish(Status.NOT_APPLICABLE,
+                          f"Not applicable: the rule applies only when {rule.applies_when}.")
     missing = tuple(m for need in rule.needs for m in _missing(document, need, bindings))
     if missing:
         return finish(Status.NOT_EVALUABLE,

@@ -47,6 +47,7 @@ class Rule:
     expr_source: str
     when: Any | None
     when_source: str | None
+    applies_when: str | None
     message: str | None
     message_expr: Any | None
     message_expr_source: str | None
@@ -205,6 +206,14 @@ def load_pack(path: str | Path) -> Pack:
             if extra:
                 where = where + (extra[0],)
                 message = f"unknown key {extra[0]!r}; allowed: {', '.join(sorted(e.schema.get('properties', {})))}"
+        elif e.validator == "dependentRequired":
+            given = next(k for k, needed in e.validator_value.items()
+                         if k in e.instance and any(n not in e.instance for n in needed))
+            wanted = next(n for n in e.validator_value[given] if n not in e.instance)
+            where = where + (given,)
+            message = (f"'{given}' needs '{wanted}' beside it"
+                       + (" (the condition in plain language, shown when the rule does not apply)"
+                          if wanted == "applies_when" else ""))
         raise RulePackError((f"rule {rule_id}: " if rule_id else "") + message,
                             smap.span_for(where, prefer_key=True), format_path(where) or None)
     pack = _Compiler(loaded, schema_index()).compile()
@@ -390,7 +399,7 @@ class _Compiler:
         return Rule(
             id=rid, title=raw["title"], description=raw.get("description"),
             severity=Severity(raw["severity"]), expr=expr, expr_source=raw["expr"],
-            when=when, when_source=raw.get("when"), message=raw.get("message"),
+            when=when, when_source=raw.get("when"), applies_when=raw.get("applies_when"), message=raw.get("message"),
             message_expr=message_expr, message_expr_source=raw.get("message_expr"),
             needs=tuple(raw.get("needs", [])), for_each=tuple(loops),
             citations=tuple(_citation(c) for c in raw["cite"]), remedy=raw.get("remedy"),

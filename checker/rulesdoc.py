@@ -84,6 +84,8 @@ def _rule(pack: Pack, rule: Rule) -> list[str]:
     out.append("")
     if rule.description:
         out += [_one_line(rule.description), ""]
+    if rule.applies_when:
+        out += [f"Applies only when {_one_line(rule.applies_when)}.", ""]
     out.append("Citations:")
     out += [f"- {_citation(c)}" for c in rule.citations]
     out.append("")

@@ -53,6 +53,8 @@ def show_command(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
     out = [f"{rule.id}  [{rule.severity.value}]", rule.title, ""]
     if rule.description:
         out += [rule.description.strip(), ""]
+    if rule.applies_when:
+        out += [f"Applies only when {rule.applies_when}.", ""]
     out.append(f"pack: {pack.id} {pack.version} ({pack.path}), in force from "
                f"{pack.effective_from}" + (f" to {pack.effective_to}" if pack.effective_to else ""))
     out.append(f"defined at: {rule.span}")

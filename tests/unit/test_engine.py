@@ -99,8 +99,16 @@ def test_non_boolean_result_is_error(tmp_path):
 
 
 def test_when_false_is_not_applicable(tmp_path):
-    findings = one(tmp_path, '"false"', extra='  when: "size(classes) > 5"\n')
+    findings = one(tmp_path, '"false"', extra='  when: "size(classes) > 5"\n'
+                                               '  applies_when: the offer has more than five classes\n')
     assert findings[0].status is Status.NOT_APPLICABLE
+    assert findings[0].message == ("Not applicable: the rule applies only when "
+                                   "the offer has more than five classes.")
+
+
+def test_when_without_plain_language_is_a_pack_error(tmp_path):
+    with pytest.raises(RulePackError, match=r"p\.yaml:\d+:\d+: .*'when' needs 'applies_when'"):
+        one(tmp_path, '"false"', extra='  when: "size(classes) > 5"\n')
 
 
 def test_for_each_over_empty_list_is_not_applicable(tmp_path):
