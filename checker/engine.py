@@ -231,11 +231,14 @@ def _instances(rule: Rule, run: _PackRun, document: OfferDocument
         yield None, {}, None
         return
 
+    reached = [0]  # the deepest loop entered: an empty result names that list, not the outer one
+
     def expand(level: int, label: tuple[str, ...], paths: dict[str, PathKey]
                ) -> Iterator[tuple[str | None, dict[str, PathKey], _Outcome | None]]:
         if level == len(rule.for_each):
             yield "/".join(label), dict(paths), None
             return
+        reached[0] = max(reached[0], level)
         loop = rule.for_each[level]
         path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
         items = document.get(path)
@@ -245,15 +248,16 @@ def _instances(rule: Rule, run: _PackRun, document: OfferDocument
         index_name = loop_index(loop.var)
         for i, item in enumerate(items if isinstance(items, list) else []):
             run.bound[index_name] = i
+            item_label = _extend_label(label, _label(item, i))
             if loop.where is not None:
                 keep = run.run(loop.where)
                 if keep.kind != "ok":
-                    yield "/".join(label + (_label(item, i),)), paths, keep
+                    yield "/".join(item_label), paths, keep
                     continue
                 if keep.value is not True:
                     continue
             paths[loop.var] = path + (i,)
-            yield from expand(level + 1, label + (_label(item, i),), paths)
+            yield from expand(level + 1, item_label, paths)
             paths.pop(loop.var, None)
 
     produced = False
@@ -261,7 +265,14 @@ def _instances(rule: Rule, run: _PackRun, document: OfferDocument
         produced = True
         yield instance
     if not produced:
-        yield "", {}, _Outcome("none", _dotted_parts(rule.for_each[0].path))
+        loop = rule.for_each[reached[0]]
+        what = _dotted_parts(loop.path) + (" that match the rule's filter" if loop.where is not None else "")
+        yield "", {}, _Outcome("none", what)
+
+
+def _extend_label(label: tuple[str, ...], part: str) -> tuple[str, ...]:
+    """A nested loop over the item's own record (e.g. amendment → its period) adds nothing."""
+    return label if label and label[-1] == part else label + (part,)
 
 
 def _evaluate_rule(rule: Rule, run: _PackRun, document: OfferDocument) -> Iterator[Finding]:

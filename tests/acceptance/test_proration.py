@@ -23,10 +23,10 @@ def test_expiration_reports_series_factors_and_two_percent_position_per_class(cl
     for cls, factor in factors.items():
         series = found[("offer.proration.series-pro-rata", cls)]
         assert series["status"] == "pass" and f"series factor {factor}" in series["message"]
-        two = found[("offer.proration.excess-within-two-percent", f"{cls}/{cls}")]
+        two = found[("offer.proration.excess-within-two-percent", cls)]
         assert two["status"] == "pass" and limits[cls] in two["message"] and "excess 0" in two["message"]
     assert {f["status"] for f in found.values()} <= {"pass", "not_applicable"}
-    notes = found[("offer.proration.notes-total-within-limit", "senior-notes-2005/senior-notes-2005")]
+    notes = found[("offer.proration.notes-total-within-limit", "senior-notes-2005")]
     assert "= $29,999,975.00" in notes["message"] and "headroom $25.00" in notes["message"]
 
 

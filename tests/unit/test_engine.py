@@ -111,6 +111,20 @@ def test_when_without_plain_language_is_a_pack_error(tmp_path):
         one(tmp_path, '"false"', extra='  when: "size(classes) > 5"\n')
 
 
+def test_nested_loop_over_the_same_record_keeps_one_label(tmp_path):
+    rules = RULE.replace("{expr}", '"k.sought > 0"') + \
+        "  for_each: [{var: c, in: classes}, {var: k, in: classes, where: 'k.id == c.id'}]\n"
+    assert [f.instance for f in run(tmp_path, rules)] == ["A", "B"]
+
+
+def test_empty_inner_loop_names_the_inner_list(tmp_path):
+    rules = RULE.replace("{expr}", '"true"') + \
+        "  for_each: [{var: c, in: classes}, {var: a, in: amendments, where: 'a.id == c.id'}]\n"
+    findings = run(tmp_path, rules, doc=DOC + "amendments: [{id: x}]\n")
+    assert [f.status for f in findings] == [Status.NOT_APPLICABLE]
+    assert "nothing to check in amendments that match the rule's filter" in findings[0].message
+
+
 def test_for_each_over_empty_list_is_not_applicable(tmp_path):
     rules = RULE.replace("{expr}", '"false"') + "  for_each: [{var: x, in: amendments}]\n"
     findings = run(tmp_path, rules, doc=DOC + "amendments: []\n")
