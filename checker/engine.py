@@ -271,8 +271,17 @@ def _instances(rule: Rule, run: _PackRun, document: OfferDocument
 
 
 def _extend_label(label: tuple[str, ...], part: str) -> tuple[str, ...]:
-    """A nested loop over the item's own record (e.g. amendment → its period) adds nothing."""
-    return label if label and label[-1] == part else label + (part,)
+    """Label a nested loop's item without repeating what the outer items already say.
+
+    A derived record named after its source ('ext-1' → 'ext-1', 'e-ownership' + 'igdaloff-A'
+    → 'e-ownership.igdaloff-A') adds nothing; one that refines the last item
+    ('c-vii-index-decline' → 'c-vii-index-decline.djia') replaces it.
+    """
+    if any(part == ".".join(label[i:]) for i in range(len(label))):
+        return label
+    if label and part.startswith(label[-1] + "."):
+        return label[:-1] + (part,)
+    return label + (part,)
 
 
 def _evaluate_rule(rule: Rule, run: _PackRun, document: OfferDocument) -> Iterator[Finding]:

@@ -111,7 +111,7 @@ def test_rules_list_and_show(cli):
     assert listed.code == 0 and any(r["id"] == "offer.notes.total-within-indenture-limit" for r in rules)
     shown = cli("rules", "show", "offer.notes.total-within-indenture-limit")
     assert shown.code == 0
-    for fragment in ("002_4ed9c231e2f0199b.txt L3262-3263 p.47", "expr:", "for each n in",
+    for fragment in ("002_4ed9c231e2f0199b.txt L3264-3265 p.47", "expr:", "for each n in",
                      "pack: offer-terms"):
         assert fragment in shown.stdout
     assert cli("rules", "show", "no.such.rule").code == 2

@@ -117,6 +117,14 @@ def test_nested_loop_over_the_same_record_keeps_one_label(tmp_path):
     assert [f.instance for f in run(tmp_path, rules)] == ["A", "B"]
 
 
+def test_labels_do_not_repeat_what_outer_items_say():
+    from checker.engine import _extend_label
+    assert _extend_label(("ext-1",), "ext-1") == ("ext-1",)
+    assert _extend_label(("e-ownership", "igdaloff-A"), "e-ownership.igdaloff-A") == ("e-ownership", "igdaloff-A")
+    assert _extend_label(("c-vii",), "c-vii.djia") == ("c-vii.djia",)
+    assert _extend_label(("A",), "A-cash") == ("A", "A-cash")
+
+
 def test_empty_inner_loop_names_the_inner_list(tmp_path):
     rules = RULE.replace("{expr}", '"true"') + \
         "  for_each: [{var: c, in: classes}, {var: a, in: amendments, where: 'a.id == c.id'}]\n"
