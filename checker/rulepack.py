@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from checker.cel_cost import MAX_ITERATIONS, list_size_estimate
+from checker.cel_cost import estimate as estimate_cost
 from checker.cel_paths import (ANY_ITEM, CelSyntaxError, PathRef, field_names, references,
                                substitute_bound)
 from checker.errors import RulePackError, SourceSpan
@@ -296,10 +298,40 @@ class _Compiler:
 
     def program(self, source: str, where: PathKey, rule_id: str | None, field_name: str) -> Any:
         try:
-            return compile_expression(source)
+            program = compile_expression(source)
         except ValueError as exc:
             label = f"rule {rule_id}: {field_name}" if rule_id else field_name
             raise RulePackError(f"{label}: invalid CEL: {exc}", self.span(where)) from None
+        self.check_cost(source, where, rule_id, field_name)
+        return program
+
+    def check_cost(self, source: str, where: PathKey, rule_id: str | None, field_name: str) -> None:
+        """Refuse an expression whose nested comprehensions could run for minutes (cel_cost.py)."""
+        try:
+            cost = estimate_cost(source, self.list_size)
+        except CelSyntaxError:
+            return  # the path check reports it
+        if cost.iterations > MAX_ITERATIONS:
+            label = f"rule {rule_id}: {field_name}" if rule_id else field_name
+            sizes = " x ".join(f"{n:,}" for n in cost.sizes)
+            raise RulePackError(
+                f"{label}: nested comprehensions over lists the expression builds could take "
+                f"{cost.iterations:,} steps ({sizes}); the limit is {MAX_ITERATIONS:,}",
+                self.span(where))
+
+    def list_size(self, root: str, name: str) -> int:
+        """Length of a params list, or an upper estimate of a variables list (for check_cost)."""
+        if root == "params":
+            value = self.data.get("params", {}).get(name, {}).get("value")
+            return len(value) if isinstance(value, list) else 1
+        if root != "variables":
+            return 1
+        sizes = self.__dict__.setdefault("_variable_sizes", {})
+        if name not in sizes:
+            sizes[name] = 1  # while computing: a cycle is reported by check_variable_cycles
+            source = self.data.get("variables", {}).get(name)
+            sizes[name] = list_size_estimate(source, self.list_size) if isinstance(source, str) else 1
+        return sizes[name]
 
     def variable(self, pack: Pack, name: str, source: str) -> Variable:
         where = ("variables", name)
@@ -344,7 +376,9 @@ class _Compiler:
             if not replacements:
                 return self.program(source, at, rid, label)
             try:
-                return compile_expression(substitute_bound(source, replacements))
+                program = compile_expression(substitute_bound(source, replacements))
+                self.check_cost(source, at, rid, label)
+                return program
             except ValueError:
                 self.program(source, at, rid, label)  # the error, about the source as written
                 raise

@@ -191,3 +191,37 @@ def test_deeply_nested_cel_is_a_one_line_pack_error(cli, tmp_path, minimal_offer
     result = check(cli, tmp_path, minimal_offer, "--rules", str(rules))
     assert_one_line_error(result, 3, "rule tiny.rule", "invalid CEL")
     assert len(result.stderr.splitlines()[0]) < 400
+
+
+def _nested_over_literals(depth: int, size: int = 100) -> str:
+    literal = "[" + ",".join(str(i) for i in range(size)) + "]"
+    return "".join(f"{literal}.all(v{d}, " for d in range(depth)) + "true" + ")" * depth
+
+
+def test_cpu_bomb_expression_is_refused_at_load(cli, tmp_path, minimal_offer):
+    """Five comprehensions nested over 100-item literals would run for hours in native code
+    that cannot be interrupted; the loader refuses them, naming the file, line and rule."""
+    rules = pack_dir(tmp_path, '"' + _nested_over_literals(5) + '"')
+    result = check(cli, tmp_path, minimal_offer, "--rules", str(rules))
+    assert_one_line_error(result, 3, f"{rules / 'pack.yaml'}:10:", "rule tiny.rule",
+                          "nested comprehensions", "the limit is 100,000")
+
+
+def test_cpu_bomb_through_variables_is_refused(cli, tmp_path, minimal_offer):
+    """Doubling a list through variables, then nesting over it, is counted too."""
+    literal = "[" + ",".join(str(i) for i in range(50)) + "]"
+    d = tmp_path / "rules"
+    d.mkdir()
+    text = PACK.format(expr='"variables.v3.all(a, variables.v3.all(b, true))"').replace(
+        "rules:\n", f"variables:\n  v0: \"{literal}\"\n  v1: variables.v0 + variables.v0\n"
+                    "  v2: variables.v1 + variables.v1\n  v3: variables.v2 + variables.v2\nrules:\n", 1)
+    (d / "pack.yaml").write_text(text)
+    result = check(cli, tmp_path, minimal_offer, "--rules", str(d))
+    assert_one_line_error(result, 3, "rule tiny.rule", "640,000 steps (800 x 800)", "the limit is 100,000")
+
+
+def test_modest_nesting_over_literals_is_allowed(cli, tmp_path, minimal_offer):
+    rules = pack_dir(tmp_path, '"' + _nested_over_literals(2) + '"')
+    result = cli("check", str(minimal_offer), "--rules", str(rules), "--format", "json")
+    assert result.code == 0, result.stderr
+    assert '"pass": 1' in result.stdout
