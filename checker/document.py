@@ -157,6 +157,10 @@ def _explain(error: Any, loaded: LoadedSource, index: SchemaIndex) -> DocumentEr
                                                    "format", "maxLength"):
         return DocumentError(f"{_short(instance)} is not {_KIND_HINTS[kind]}",
                              smap.span_for(path), format_path(path))
+    if error.validator == "maxItems":
+        return DocumentError(f"a list of {len(instance):,} items; at most {error.validator_value:,} "
+                             "are allowed here (the limit keeps every check fast)",
+                             smap.span_for(path), format_path(path))
     if error.validator == "enum":
         options = ", ".join(repr(o) for o in error.validator_value)
         return DocumentError(f"{_short(instance)} is not one of {options}",

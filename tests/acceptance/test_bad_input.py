@@ -225,3 +225,10 @@ def test_modest_nesting_over_literals_is_allowed(cli, tmp_path, minimal_offer):
     result = cli("check", str(minimal_offer), "--rules", str(rules), "--format", "json")
     assert result.code == 0, result.stderr
     assert '"pass": 1' in result.stdout
+
+
+def test_overlong_list_is_refused(cli, tmp_path):
+    """A document list is capped (schema maxItems) so nested rule loops stay fast."""
+    items = "".join(f"  - {{id: C{i}}}\n" for i in range(1001))
+    result = check(cli, tmp_path, write(tmp_path, "schema_version: 1\noffer: {id: t}\nclasses:\n" + items))
+    assert_one_line_error(result, 2, "offer.yaml:4:3: classes: a list of 1,001 items; at most 1,000")
