@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .cel_paths import MACROS, Token, tokenize
+from .cel_paths import MACROS, Token, matching, tokenize
 
 MAX_ITERATIONS = 100_000
 """Nested comprehension steps one expression may take over pack-written lists (≈20 ms)."""
@@ -44,20 +44,6 @@ def _match_back(tokens: list[Token], close: int) -> int:
             stack.pop()
         i -= 1
     return i + 1
-
-
-def _match_forward(tokens: list[Token], open_: int) -> int:
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    stack = [pairs[tokens[open_].text]]
-    i = open_ + 1
-    while i < len(tokens) and stack:
-        t = tokens[i].text if tokens[i].kind == "op" else None
-        if t in pairs:
-            stack.append(pairs[t])
-        elif t is not None and t == stack[-1]:
-            stack.pop()
-        i += 1
-    return i - 1
 
 
 def _is_value_end(tok: Token) -> bool:
@@ -101,7 +87,7 @@ def _span_size(tokens: list[Token], start: int, end: int, size_of: SizeOf) -> in
     while i <= end:
         t = tokens[i]
         if t.kind == "op" and t.text == "[" and (i == 0 or not _is_value_end(tokens[i - 1])):
-            close = _match_forward(tokens, i)
+            close = matching(tokens, i)
             total += max(_literal_items(tokens, i, close),
                          _span_size(tokens, i + 1, close - 1, size_of))
             i = close + 1
@@ -152,7 +138,7 @@ def estimate(source: str, size_of: SizeOf) -> Cost:
                 and tokens[i + 1].text in MACROS and tokens[i + 2].text == "("):
             enclosing = [(var, doc) for d, o, c, var, doc in macros if o < i < c]
             is_document = _receiver_is_document_list(tokens, i, enclosing)
-            macros.append((i, i + 2, _match_forward(tokens, i + 2), tokens[i + 3].text, is_document))
+            macros.append((i, i + 2, matching(tokens, i + 2), tokens[i + 3].text, is_document))
     best = Cost(1, (), 0)
     for dot, _, _, _, _ in macros:
         chain = [1 if doc else total for d, o, c, _, doc in macros if o < dot < c or d == dot]

@@ -75,7 +75,7 @@ def tokenize(source: str) -> list[Token]:
     return list(_tokenize(source))
 
 
-def _matching(tokens: list[Token], open_index: int) -> int:
+def matching(tokens: list[Token], open_index: int) -> int:
     """Index of the bracket closing the one at open_index (or len(tokens))."""
     pairs = {"(": ")", "[": "]", "{": "}"}
     stack = [pairs[tokens[open_index].text]]
@@ -120,7 +120,7 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
         if tokens[k].text == "." and tokens[k + 1].text in MACROS and tokens[k + 2].text == "(" \
                 and tokens[k + 3].kind == "ident" and tokens[k + 4].text == ",":
             declarations.add(k + 3)
-            bindings.append(_Binding(tokens[k + 3].text, None, None, k + 3, _matching(tokens, k + 2)))
+            bindings.append(_Binding(tokens[k + 3].text, None, None, k + 3, matching(tokens, k + 2)))
 
     def resolve(name: str, index: int) -> tuple[str, tuple[str, ...]] | None | bool:
         for b in reversed(bindings):
@@ -158,7 +158,7 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
                 after = tokens[j + 2].text if j + 2 < len(tokens) else ""
                 if after == "(":
                     if name in MACROS and element is not None:
-                        close = _matching(tokens, j + 2)
+                        close = matching(tokens, j + 2)
                         var_index = j + 3
                         if var_index < len(tokens) and tokens[var_index].kind == "ident" and \
                                 var_index + 1 < len(tokens) and tokens[var_index + 1].text == ",":
@@ -175,7 +175,7 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
                 j += 2
             elif t == "[":
                 element = element + (ANY_ITEM,) if element is not None else None
-                j = _matching(tokens, j) + 1
+                j = matching(tokens, j) + 1
             else:
                 break
         if known and element is not None:
