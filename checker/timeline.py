@@ -295,6 +295,7 @@ def compute_timeline(document: OfferDocument) -> Timeline:
     timeline_periods.expirations_and_notices(ctx)
     timeline_periods.amendments(ctx)
     timeline_periods.required_expiration(ctx)
+    timeline_periods.closures(ctx)
     timeline_events.withdrawal(ctx)
     timeline_events.after_expiration(ctx)
     timeline_events.dtc_account(ctx)

@@ -387,3 +387,28 @@ def required_expiration(ctx: Context) -> None:
                   ("Earliest lawful expiration" if not undetermined else "Earliest lawful expiration (at least)"),
                   cite(CITE_CONCURRENT, "Rules 13e-4(f)(1) [M], 14e-1(a), (b)"), text, kind="period_end",
                   business_day=ctx.ordinal(deadline_day(latest))))
+
+
+def closures(ctx: Context) -> None:
+    """Closures that are not 6103 holidays, inside the period the offer counts (C13).
+
+    From business day 1 to the later of the current and the required expiration. Each says
+    whether the minimum-period calendar counted it, so a rule can warn that a period was
+    counted through a day the markets or the government were closed.
+    """
+    if ctx.day_one is None:
+        return
+    ends = [moment for moment in (ctx.expiration, ctx.facts.get("required_expiration")) if moment]
+    if not ends:
+        return
+    last = deadline_day(max(ends))
+    if last < ctx.day_one:
+        return
+    rows = []
+    for c in ctx.minimum_calendar.closures_between(ctx.day_one, last):
+        row = {"id": c.date.isoformat(), "date": c.date, "name": c.name, "kind": c.kind, "source": c.source,
+               "counted_as_business_day": bool(c.counted_as_business_day)}
+        if c.counted_as_business_day:
+            row["business_day"] = ctx.ordinal(c.date)
+        rows.append(row)
+    ctx.facts["closures"] = rows
