@@ -10,6 +10,7 @@ import datetime as dt
 import fnmatch
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from checker.expr import FUNCTION_NAMESPACES, compile_expression
 from checker.findings import Citation, PackRef, Severity
 from checker.resources import schema_path
 from checker.schema_index import SchemaIndex, schema_index, schema_sha256
-from checker.yamlsource import LoadedSource, PathKey, format_path, load_file
+from checker.yamlsource import LoadedSource, PathKey, format_path, load_bytes, read_file
 
 # Names every expression may read besides the document's sections.
 BUILTIN_ROOTS = ("params", "variables", "as_of", "derived")
@@ -131,7 +132,16 @@ class Pack:
     param_meta: dict[str, dict[str, Any]]
     variables: dict[str, Variable]
     rules: list[Rule]
-    tests: list[TestCase]
+    # A pack from the compiled-pack cache reads its tests from the file on first use:
+    # `check` never needs them, and they are most of a pack's bytes.
+    test_loader: Callable[[Pack], list[TestCase]] | None = field(default=None, repr=False)
+    _tests: list[TestCase] | None = field(default=None, repr=False)
+
+    @property
+    def tests(self) -> list[TestCase]:
+        if self._tests is None:
+            self._tests = self.test_loader(self) if self.test_loader is not None else []
+        return self._tests
 
     @property
     def ref(self) -> PackRef:
@@ -184,7 +194,13 @@ def load_packs(directories: list[str | Path]) -> list[Pack]:
 
 
 def load_pack(path: str | Path) -> Pack:
-    loaded = load_file(path, RulePackError, cache_kind="rule-pack-parse")
+    from checker import rulepack_cache
+
+    raw = read_file(path, RulePackError)
+    known = rulepack_cache.load(raw, str(path))
+    if known is not None:  # compiled and checked by an earlier run: same bytes, schemas, code
+        return known
+    loaded = load_bytes(raw, str(path), RulePackError, cache_kind="rule-pack-parse")
     data = loaded.data
     smap = loaded.source_map
     if not isinstance(data, dict):
@@ -221,6 +237,7 @@ def load_pack(path: str | Path) -> Pack:
     pack = _Compiler(loaded, schema_index()).compile()
     # Recorded only after the pack also compiled and passed its fact-path checks.
     cache.remember_valid("rule-pack", schema_sha, loaded.sha256)
+    rulepack_cache.store(pack)
     return pack
 
 
@@ -266,22 +283,27 @@ class _Compiler:
             effective_basis=eff.get("basis"), description=d.get("description"),
             authority=tuple(_citation(c) for c in d.get("authority", [])),
             params={k: v["value"] for k, v in d.get("params", {}).items()},
-            param_meta=d.get("params", {}), variables={}, rules=[], tests=[])
+            param_meta=d.get("params", {}), variables={}, rules=[])
         for name, source in d.get("variables", {}).items():
             pack.variables[name] = self.variable(pack, name, source)
         self.check_variable_cycles(pack)
         for i, raw in enumerate(d["rules"]):
             pack.rules.append(self.rule(pack, raw, ("rules", i)))
+        pack._tests = self.tests(pack)
+        return pack
+
+    def tests(self, pack: Pack) -> list[TestCase]:
         rule_ids = {r.id for r in pack.rules}
-        for i, raw in enumerate(d["tests"]):
+        out: list[TestCase] = []
+        for i, raw in enumerate(self.data["tests"]):
             if raw["rule"] not in rule_ids:
                 raise RulePackError(f"test {raw['name']!r} names rule {raw['rule']!r}, which this "
                                     f"pack does not define", self.span(("tests", i, "rule")))
-            pack.tests.append(TestCase(raw["name"], raw["rule"], raw["facts"], raw["expect"],
-                                       raw.get("instance"), raw.get("message_contains"),
-                                       self.span(("tests", i)),
-                                       functools.partial(self._subsource, ("tests", i, "facts"))))
-        return pack
+            out.append(TestCase(raw["name"], raw["rule"], raw["facts"], raw["expect"],
+                                raw.get("instance"), raw.get("message_contains"),
+                                self.span(("tests", i)),
+                                functools.partial(self._subsource, ("tests", i, "facts"))))
+        return out
 
     def _subsource(self, prefix: PathKey) -> LoadedSource:
         """The test case's facts as a source of their own, with spans in the pack file."""

@@ -179,6 +179,13 @@ def load_file(path: str | Path, error_class: type[OfferCheckError] = OfferCheckE
               max_bytes: int = MAX_INPUT_BYTES, cache_kind: str | None = None) -> LoadedSource:
     """Load a YAML/JSON file. With cache_kind, reuse the parse of identical content
     from an earlier run (rule packs: parsing their test facts dominates load time)."""
+    raw = read_file(path, error_class, max_bytes)
+    return load_bytes(raw, str(path), error_class, max_bytes, cache_kind)
+
+
+def read_file(path: str | Path, error_class: type[OfferCheckError] = OfferCheckError,
+              max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The file's bytes, or a one-line error (missing, a directory, unreadable, too big)."""
     p = Path(path)
     name = str(path)
     try:
@@ -186,13 +193,18 @@ def load_file(path: str | Path, error_class: type[OfferCheckError] = OfferCheckE
         if size > max_bytes:  # refuse before reading 50 MB into memory
             raise error_class(f"file is {size:,} bytes; the limit is {max_bytes:,} bytes",
                               SourceSpan(name, 1, 1))
-        raw = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise error_class("no such file", SourceSpan(name, 1, 1)) from None
     except IsADirectoryError:
         raise error_class("is a directory, not a file", SourceSpan(name, 1, 1)) from None
     except PermissionError:
         raise error_class("permission denied", SourceSpan(name, 1, 1)) from None
+
+
+def load_bytes(raw: bytes, name: str, error_class: type[OfferCheckError] = OfferCheckError,
+               max_bytes: int = MAX_INPUT_BYTES, cache_kind: str | None = None) -> LoadedSource:
+    """Parse bytes read by read_file (see load_file)."""
     if cache_kind is None:
         return load_text(raw, name, error_class, max_bytes)
     from checker import cache
