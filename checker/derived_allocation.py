@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.allocation import (KINDS, NOTES, ClassInput, ClassResult, Policy, PoolResult, PoolTerms,
-                                Recorded, TenderLine, allocate_class)
-from checker.allocation_text import factor_text, money, two_percent_text
 from checker.derived import calculator
 from checker.document import OfferDocument
+
+# The allocation kernel (checker.allocation and its inputs and text modules) is imported
+# where it is used: before any tender is recorded, this calculator publishes empty lists
+# and a check need not load it (about 10 ms of start-up).
+if TYPE_CHECKING:
+    from checker.allocation import ClassInput, ClassResult, Policy, PoolResult, PoolTerms, Recorded
 
 
 def _int(value: Any) -> int | None:
@@ -37,6 +40,8 @@ def allocation_facts(document: OfferDocument) -> dict[str, Any]:
     out: dict[str, Any] = {"classes": [], "pools": [], "instruments": []}
     if not totals:
         return out
+    from checker.allocation import NOTES, allocate_class
+
     results = [allocate_class(ci, _policy(document)) for ci in class_inputs(document)]
     out["classes"] = [_class_facts(r) for r in results]
     pools = [p for r in results for p in r.pools]
@@ -54,6 +59,8 @@ def _total(amounts: list[Decimal | None]) -> Decimal | None:
 
 
 def _policy(document: OfferDocument) -> Policy:
+    from checker.allocation import Policy
+
     policy = document.get(("settings", "policy")) or {}
     offered = document.get(("consideration", "oversubscription_allocation_offered"))
     return Policy(default_election=document.get(("consideration", "default_election")),
@@ -64,6 +71,8 @@ def _policy(document: OfferDocument) -> Policy:
 
 def class_inputs(document: OfferDocument) -> list[ClassInput]:
     """One input per class, plus one per class id that only tender rows name."""
+    from checker.allocation import KINDS, ClassInput, TenderLine
+
     classes = document.get(("classes",)) or []
     options = document.get(("consideration", "options")) or []
     instruments = {i.get("id"): i for i in document.get(("consideration", "instruments")) or []}
@@ -89,6 +98,8 @@ def class_inputs(document: OfferDocument) -> list[ClassInput]:
 
 
 def _terms(option: dict[str, Any], instruments: dict[Any, dict[str, Any]]) -> PoolTerms:
+    from checker.allocation import NOTES, PoolTerms
+
     kind = option["kind"]
     instrument = instruments.get(option.get("instrument"), {}) if kind == NOTES else {}
     return PoolTerms(
@@ -103,6 +114,7 @@ def _recorded(rows: list[dict[str, Any]]) -> Recorded | None:
     """tenders.acceptance rows for one class (several rows are added together)."""
     if not rows:
         return None
+    from checker.allocation import Recorded
 
     def total(key: str) -> int | None:
         values = [_int(r.get(key)) for r in rows if key in r]
@@ -120,6 +132,8 @@ def _put(out: dict[str, Any], key: str, value: Any, parts: tuple[int | None, int
     """Publish a value, leaving out what was not computed. A factor is published as a display
     decimal and, as key_fraction, the unreduced numerator/denominator it was computed from."""
     if isinstance(value, Fraction):
+        from checker.allocation_text import factor_text
+
         out[key] = factor_text(value)
         top, bottom = parts
         if value == 1:
@@ -134,6 +148,8 @@ def _put(out: dict[str, Any], key: str, value: Any, parts: tuple[int | None, int
 
 
 def _class_facts(c: ClassResult) -> dict[str, Any]:
+    from checker.allocation_text import two_percent_text
+
     out: dict[str, Any] = {"id": c.id, "computation": c.computation}
     for key, value in (
             ("tendered", c.tendered), ("invalid_shares", c.invalid_shares),
@@ -192,6 +208,9 @@ def _pool_facts(p: PoolResult) -> dict[str, Any]:
 
 
 def _instrument_facts(document: OfferDocument, pools: list[PoolResult]) -> list[dict[str, Any]]:
+    from checker.allocation import NOTES
+    from checker.allocation_text import money
+
     out = []
     instruments = document.get(("consideration", "instruments")) or []
     for instrument in instruments:
