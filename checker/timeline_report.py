@@ -41,15 +41,15 @@ def _readings(event: Event) -> str:
 def render_text(timeline: Timeline, *, path: str, color: bool = False, width: int = 120) -> str:
     from rich import box
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system="standard" if color else None,
                       force_terminal=color, no_color=not color, highlight=False, emoji=False,
-                      soft_wrap=False)
+                      soft_wrap=False, markup=False)  # cells quote documents: "[…]" is text
     title = timeline.title or timeline.offer_id
-    console.print(f"[bold]{escape(title)}[/bold]")
+    console.print(Text(title, style="bold"))
     as_of = format_new_york(timeline.as_of) if timeline.as_of else "not stated"
     console.print(f"Offer {timeline.offer_id} ({path}); timeline as of {as_of}.", markup=False)
     console.print("Times are New York time; \"24:00\" is the midnight that ends the day. BD = business day "

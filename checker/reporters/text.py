@@ -19,15 +19,18 @@ class TextReporter(Reporter):
     def render(self, report: Report, *, color: bool = False, width: int = 120) -> str:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         buffer = io.StringIO()
+        # markup=False: findings quote documents and law ("[date assumed]", "[M]"); rich
+        # markup would silently swallow any bracketed word as a style tag.
         console = Console(file=buffer, width=width, color_system="standard" if color else None,
                           force_terminal=color, no_color=not color, highlight=False,
-                          emoji=False, soft_wrap=False)
+                          emoji=False, soft_wrap=False, markup=False)
         for result in report.inputs:
-            console.print(f"[bold]{result.path}[/bold]  law in force on "
-                          f"{result.law_date or 'n/a'} ({result.law_date_basis}); "
-                          f"packs: {', '.join(result.packs_applied) or 'none'}")
+            console.print(Text.assemble((str(result.path), "bold"), "  law in force on "
+                                        f"{result.law_date or 'n/a'} ({result.law_date_basis}); "
+                                        f"packs: {', '.join(result.packs_applied) or 'none'}"))
             for status in STATUS_ORDER:
                 rows = [f for f in result.findings if f.status is status]
                 if not rows:

@@ -80,6 +80,14 @@ def test_text_output_has_summary_line(cli):
     assert last.startswith("pass=") and "findings" in last
 
 
+def test_text_output_keeps_every_bracketed_word(cli):
+    """Instance labels and caveats in brackets are text, never swallowed as rich markup."""
+    result = cli("check", DYNEX, "--select", "cond.five-percent-holder", "--select", "sec.13e-4.c.*")
+    # the rule column wraps "cond.five-percent-holder[" / "e-ownership/igdaloff-A]"
+    assert "cond.five-percent-holder[" in result.stdout and "e-ownership/igdaloff-A]" in result.stdout
+    assert "[date assumed]" in result.stdout
+
+
 @pytest.mark.parametrize("example,expect_code", [
     ("examples/clean-offer/offer.yaml", 0),
     ("examples/broken-offer/offer.yaml", 1),
