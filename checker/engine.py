@@ -14,6 +14,7 @@ import functools
 import datetime as dt
 import io
 import itertools
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterator
@@ -327,7 +328,8 @@ def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label
     missing = tuple(m for need in rule.needs for m in _missing(document, need, bindings))
     if missing:
         return finish(Status.NOT_EVALUABLE,
-                      "Cannot evaluate: missing fact(s) " + ", ".join(missing) + ".", missing)
+                      "Cannot evaluate: missing fact(s) " + ", ".join(missing) + "."
+                      + _derived_explanations(document, missing), missing)
     result = run.run(rule.expr)
     if result.kind != "ok":
         return not_good(result, "expr")
@@ -421,6 +423,37 @@ def _need_parts(need: str) -> tuple[str, ...]:
     from checker.rulepack import _split_path
 
     return tuple(_split_path(need))
+
+
+def _derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> str:
+    """Why a calculator left a derived fact out, in its own words.
+
+    A calculator that cannot compute a value omits it (so the rule is not_evaluable) and
+    says why in the record's `computation` (e.g. which input fact is missing); a path such
+    as derived.conditions.index_tests[0].reference_close means little to counsel alone.
+    """
+    said: list[str] = []
+    for path in missing:
+        parts = tuple(int(p[1:-1]) if p.startswith("[") else p for p in _PATH_PART.findall(path))
+        if parts[:1] != ("derived",) or len(parts) < 3:
+            continue
+        record = _walk(document.derived_cache, parts[1:-1])
+        text = record.get("computation") if isinstance(record, dict) else None
+        if isinstance(text, str) and text not in said:
+            said.append(text)
+    return "".join(" " + text for text in said)
+
+
+_PATH_PART = re.compile(r"\[\d+\]|[^.\[\]]+")  # "derived.x[0].y" → derived, x, [0], y
+
+
+def _walk(node: Any, parts: tuple) -> Any:
+    for part in parts:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def _missing(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
