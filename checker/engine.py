@@ -25,7 +25,7 @@ from checker.expr import CallLog, cel_module, cel_value
 from checker.findings import Fact, Finding, Status
 from checker.derived import compute as compute_derived_raw
 from checker.schema_index import schema_index
-from checker.rulepack import Pack, Rule, loop_index, loop_list
+from checker.rulepack import Pack, Rule, loop_index, loop_list, split_path
 from checker.yamlsource import PathKey, format_path
 
 MAX_FACTS_PER_PATH = 12
@@ -420,9 +420,7 @@ def _bind(parts: tuple[str, ...], bindings: dict[str, PathKey], loop_patterns: d
 
 @functools.lru_cache(maxsize=4096)
 def _need_parts(need: str) -> tuple[str, ...]:
-    from checker.rulepack import _split_path
-
-    return tuple(_split_path(need))
+    return tuple(split_path(need))
 
 
 def _derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> str:

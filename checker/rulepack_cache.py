@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import os
 import sys
 from functools import lru_cache
@@ -33,7 +34,8 @@ from checker.cel_paths import PathRef
 from checker.errors import RulePackError, SourceSpan
 from checker.expr import compile_expression
 from checker.findings import Citation, Severity
-from checker.rulepack import ForEach, Pack, Rule, TestCase, Variable, _Compiler
+from checker.rulepack import ForEach, Pack, Rule, TestCase, Variable
+from checker.rulepack_compile import PackCompiler
 from checker.schema_index import schema_index, schema_sha256
 from checker.yamlsource import load_bytes
 
@@ -41,21 +43,30 @@ KIND = "rule-pack-compiled"
 SCHEMAS = ("rule-pack.schema.json", "offer-state.schema.json", "derived.schema.json")
 
 
+# The modules that load, validate and check a pack. fingerprint() covers these and every
+# checker module their namespaces draw on (cel_paths, cel_cost, expr, schema_index, ...).
+CHECKING_MODULES = ("checker.rulepack", "checker.rulepack_compile", __name__)
+
+
+def fingerprinted_modules() -> list[str]:
+    """The checker modules whose source is part of fingerprint(), sorted."""
+    modules = set(CHECKING_MODULES)
+    for name in CHECKING_MODULES:
+        for value in vars(importlib.import_module(name)).values():
+            owner = (value.__name__ if isinstance(value, ModuleType)
+                     else getattr(value, "__module__", None))
+            if isinstance(owner, str) and owner.startswith("checker."):
+                modules.add(owner)
+    return sorted(modules)
+
+
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """What a pack's checks depend on besides its own bytes: schemas, code, CEL build."""
-    from checker import rulepack
-
     digest = hashlib.sha256()
     for name in SCHEMAS:
         digest.update(f"{name}={schema_sha256(name)}\n".encode())
-    # The loader's own code and every checker module it draws on (cel_paths, expr, ...).
-    modules = {"checker.rulepack", __name__}
-    for value in vars(rulepack).values():
-        owner = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
-        if isinstance(owner, str) and owner.startswith("checker."):
-            modules.add(owner)
-    for name in sorted(modules):
+    for name in fingerprinted_modules():
         file = getattr(sys.modules.get(name), "__file__", None)
         if file:
             with open(file, "rb") as handle:
@@ -197,4 +208,4 @@ def _pack(record: dict[str, Any], raw: bytes, sha: str, name: str) -> Pack:
 def _tests(pack: Pack, raw: bytes, name: str) -> list[TestCase]:
     """The pack's test cases, from the bytes the pack was loaded from."""
     loaded = load_bytes(raw, name, RulePackError, cache_kind="rule-pack-parse")
-    return _Compiler(loaded, schema_index()).tests(pack)
+    return PackCompiler(loaded, schema_index()).tests(pack)

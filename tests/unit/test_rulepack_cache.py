@@ -144,3 +144,30 @@ def test_no_record_when_the_cache_is_off(tmp_path, isolated_cache, monkeypatch):
     path.write_text(PACK)
     load_pack(path)
     assert not isolated_cache.exists()
+
+
+def test_the_fingerprint_covers_the_loader_the_compiler_and_what_they_use():
+    covered = set(rulepack_cache.fingerprinted_modules())
+    assert {"checker.rulepack", "checker.rulepack_compile", "checker.rulepack_cache",
+            "checker.cel_paths", "checker.cel_cost", "checker.expr", "checker.schema_index",
+            "checker.yamlsource", "checker.findings", "checker.errors",
+            "checker.resources"} <= covered
+
+
+@pytest.mark.parametrize("module", ["checker.rulepack", "checker.rulepack_compile",
+                                    "checker.cel_paths"])
+def test_a_change_to_the_checking_code_changes_the_fingerprint(tmp_path, monkeypatch, module):
+    import sys
+
+    before = rulepack_cache.fingerprint()
+    edited = tmp_path / "edited.py"
+    source = sys.modules[module].__file__
+    edited.write_bytes(open(source, "rb").read() + b"\n# edited\n")
+    monkeypatch.setattr(sys.modules[module], "__file__", str(edited))
+    rulepack_cache.fingerprint.cache_clear()
+    try:
+        assert rulepack_cache.fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        rulepack_cache.fingerprint.cache_clear()
+    assert rulepack_cache.fingerprint() == before
