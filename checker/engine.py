@@ -10,25 +10,23 @@ pass, and nothing here raises for a problem in one rule.
 from __future__ import annotations
 
 import contextlib
-import functools
 import datetime as dt
 import io
-import itertools
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
-from checker.cel_paths import ANY_ITEM
-from checker.document import OfferDocument
-from checker.expr import CallLog, cel_module, cel_value
-from checker.findings import Fact, Finding, Status
 from checker.derived import compute as compute_derived_raw
+from checker.document import OfferDocument
+from checker.engine_facts import (derived_explanations, instance_facts, missing_paths,
+                                  qualify_missing)
+from checker.engine_instances import instances
+from checker.engine_session import Outcome, PackRun, Session
+from checker.expr import cel_value
+from checker.findings import Finding, Status
+from checker.rulepack import Pack, Rule
 from checker.schema_index import schema_index
-from checker.rulepack import Pack, Rule, loop_index, loop_list, split_path
-from checker.yamlsource import PathKey, format_path
-
-MAX_FACTS_PER_PATH = 12
+from checker.yamlsource import PathKey
 
 
 @dataclass(frozen=True)
@@ -56,105 +54,6 @@ def select_packs(packs: list[Pack], when: LawDate) -> tuple[list[Pack], list[Pac
     return chosen, [p for p in packs if p not in chosen]
 
 
-def _view_get(view: dict[str, Any], path: tuple[str, ...]) -> Any:
-    node: Any = view
-    for part in path:
-        if not isinstance(node, dict) or part not in node:
-            return []  # missing: the loop reports it from the document itself
-        node = node[part]
-    return node
-
-
-class _Outcome:
-    __slots__ = ("kind", "value")
-
-    def __init__(self, kind: str, value: Any):
-        self.kind = kind  # "ok" | "missing" | "error"
-        self.value = value
-
-
-class _Session:
-    """One CEL context per document, shared by every pack.
-
-    Building a context converts every fact into CEL values, so it is built once;
-    what differs per pack (params, computed variables) and per instance (loop
-    indexes) is served through the variable resolver from `bound`.
-    """
-
-    def __init__(self, view: dict[str, Any], as_of: dt.datetime | None, derived: dict[str, Any],
-                 rules: list[Rule]):
-        self.log = CallLog()
-        variables = dict(view)
-        variables["derived"] = derived
-        if as_of is not None:
-            variables["as_of"] = as_of.astimezone(dt.timezone.utc)
-        for rule in rules:
-            loop_vars = {fe.var for fe in rule.for_each}
-            for loop in rule.for_each:
-                if loop.path[0] not in loop_vars:
-                    variables[loop_list(loop.path)] = _view_get(variables, loop.path)
-        self.context = cel_module().Context(variables=variables, functions=self.log.functions())
-        self.bound: dict[str, Any] = {}
-        self.context.set_variable_resolver(self.bound.get)
-
-
-class _PackRun:
-    """A pack's view of the session: its params, and its variables computed lazily, once."""
-
-    def __init__(self, pack: Pack, session: _Session):
-        self.pack = pack
-        self.session = session
-        self.log = session.log
-        self.context = session.context
-        self.bound = session.bound
-        self.params = cel_value(pack.params)
-        self.computed: dict[str, _Outcome] = {}
-        self.variables: dict[str, Any] = {}
-
-    def activate(self) -> None:
-        self.bound["params"] = self.params
-        self.bound["variables"] = self.variables
-
-    def run(self, program: Any) -> _Outcome:
-        self.log.error = None
-        try:
-            return _Outcome("ok", program.execute(self.context))
-        except KeyError as exc:
-            return _Outcome("missing", str(exc.args[0]) if exc.args else "?")
-        except RuntimeError as exc:
-            if self.log.error:
-                return _Outcome("error", self.log.error)
-            text = str(exc)
-            if text.startswith("Undefined variable or function"):
-                name = text.split("'")[1] if "'" in text else text
-                return _Outcome("missing_root", name)
-            return _Outcome("error", text.splitlines()[0] if text else type(exc).__name__)
-        except Exception as exc:  # never let one rule crash the run
-            if self.log.error:
-                return _Outcome("error", self.log.error)
-            text = str(exc).split(". ")[0] or type(exc).__name__
-            return _Outcome("error", f"{type(exc).__name__}: {text}")
-
-    def ensure_variables(self, names: frozenset[str]) -> _Outcome | None:
-        """Compute the named variables (and what they use); return the first failure."""
-        for name in sorted(names):
-            outcome = self._variable(name)
-            if outcome.kind != "ok":
-                return outcome
-        return None
-
-    def _variable(self, name: str) -> _Outcome:
-        if name in self.computed:
-            return self.computed[name]
-        var = self.pack.variables[name]
-        failure = self.ensure_variables(var.uses)
-        outcome = failure or self.run(var.program)
-        self.computed[name] = outcome
-        if outcome.kind == "ok":
-            self.variables[name] = outcome.value
-        return outcome
-
-
 def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | None
              ) -> list[Finding]:
     """All findings, in a deterministic order (rule id, then instance order)."""
@@ -162,8 +61,8 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
     view = document_view(document, names)
     needed = frozenset(c for rule in rules for c in rule.calculators)
     derived = cel_value(compute_derived(document, needed))
-    runs: dict[str, _PackRun] = {}
-    session = _Session(view, as_of, derived, rules)
+    runs: dict[str, PackRun] = {}
+    session = Session(view, as_of, derived, rules)
     findings: list[Finding] = []
     # The CEL extension prints Python callback failures to stderr; we report them in
     # findings instead, so keep them off the user's terminal.
@@ -171,7 +70,7 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
         for rule in sorted(rules, key=lambda r: r.id):
             run = runs.get(rule.pack.id)
             if run is None:
-                run = runs[rule.pack.id] = _PackRun(rule.pack, session)
+                run = runs[rule.pack.id] = PackRun(rule.pack, session)
             run.activate()
             findings.extend(_evaluate_rule(rule, run, document))
     return findings
@@ -225,87 +124,27 @@ def _trim(value: Any, schema: dict[str, Any] | None, index: Any, names: frozense
     return cel_value(value)
 
 
-def _instances(rule: Rule, run: _PackRun, document: OfferDocument
-               ) -> Iterator[tuple[str | None, dict[str, PathKey], _Outcome | None]]:
-    """(instance label, loop var → concrete path, failure) for each combination."""
-    if not rule.for_each:
-        yield None, {}, None
-        return
-
-    reached = [0]  # the deepest loop entered: an empty result names that list, not the outer one
-
-    def expand(level: int, label: tuple[str, ...], paths: dict[str, PathKey]
-               ) -> Iterator[tuple[str | None, dict[str, PathKey], _Outcome | None]]:
-        if level == len(rule.for_each):
-            yield "/".join(label), dict(paths), None
-            return
-        reached[0] = max(reached[0], level)
-        loop = rule.for_each[level]
-        path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
-        items = document.get(path)
-        if items is None:
-            yield "/".join(label) or None, paths, _Outcome("missing", _dotted_parts(path))
-            return
-        index_name = loop_index(loop.var)
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            run.bound[index_name] = i
-            item_label = _extend_label(label, _label(item, i))
-            if loop.where is not None:
-                keep = run.run(loop.where)
-                if keep.kind != "ok":
-                    yield "/".join(item_label), paths, keep
-                    continue
-                if keep.value is not True:
-                    continue
-            paths[loop.var] = path + (i,)
-            yield from expand(level + 1, item_label, paths)
-            paths.pop(loop.var, None)
-
-    produced = False
-    for instance in expand(0, (), {}):
-        produced = True
-        yield instance
-    if not produced:
-        loop = rule.for_each[reached[0]]
-        what = _dotted_parts(loop.path) + (" that match the rule's filter" if loop.where is not None else "")
-        yield "", {}, _Outcome("none", what)
-
-
-def _extend_label(label: tuple[str, ...], part: str) -> tuple[str, ...]:
-    """Label a nested loop's item without repeating what the outer items already say.
-
-    A derived record named after its source ('ext-1' → 'ext-1', 'e-ownership' + 'igdaloff-A'
-    → 'e-ownership.igdaloff-A') adds nothing; one that refines the last item
-    ('c-vii-index-decline' → 'c-vii-index-decline.djia') replaces it.
-    """
-    if any(part == ".".join(label[i:]) for i in range(len(label))):
-        return label
-    if label and part.startswith(label[-1] + "."):
-        return label[:-1] + (part,)
-    return label + (part,)
-
-
-def _evaluate_rule(rule: Rule, run: _PackRun, document: OfferDocument) -> Iterator[Finding]:
-    for label, bindings, failure in _instances(rule, run, document):
+def _evaluate_rule(rule: Rule, run: PackRun, document: OfferDocument) -> Iterator[Finding]:
+    for label, bindings, failure in instances(rule, run, document):
         if failure is not None and failure.kind == "none":
             yield _finding(rule, None, Status.NOT_APPLICABLE,
                            f"Not applicable: the document lists nothing to check in {failure.value}.",
                            document, bindings)
             continue
         # The loop variables are bound in the context while this instance is evaluated:
-        # _instances yields from inside its loops.
+        # engine_instances.instances yields from inside its loops.
         yield _evaluate_instance(rule, run, document, label or None, bindings, failure)
 
 
-def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label: str | None,
-                       bindings: dict[str, PathKey], failure: _Outcome | None) -> Finding:
+def _evaluate_instance(rule: Rule, run: PackRun, document: OfferDocument, label: str | None,
+                       bindings: dict[str, PathKey], failure: Outcome | None) -> Finding:
     def finish(status: Status, message: Any, missing: tuple[str, ...] = ()) -> Finding:
         return _finding(rule, label, status, message, document, dict(bindings), missing)
 
-    def not_good(outcome: _Outcome, stage: str) -> Finding:
+    def not_good(outcome: Outcome, stage: str) -> Finding:
         if outcome.kind in ("missing", "missing_root"):
             path = outcome.value if outcome.kind == "missing_root" else \
-                _qualify(outcome.value, bindings, document)
+                qualify_missing(outcome.value, bindings, document)
             return finish(Status.NOT_EVALUABLE, f"Cannot evaluate: the fact {path} is missing.",
                           (path,))
         return finish(Status.ERROR, f"Rule error in {stage}: {outcome.value}")
@@ -325,11 +164,11 @@ def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label
                                             "not a boolean")
             return finish(Status.NOT_APPLICABLE,
                           f"Not applicable: the rule applies only when {rule.applies_when}.")
-    missing = tuple(m for need in rule.needs for m in _missing(document, need, bindings))
+    missing = tuple(m for need in rule.needs for m in missing_paths(document, need, bindings))
     if missing:
         return finish(Status.NOT_EVALUABLE,
                       "Cannot evaluate: missing fact(s) " + ", ".join(missing) + "."
-                      + _derived_explanations(document, missing), missing)
+                      + derived_explanations(document, missing), missing)
     result = run.run(rule.expr)
     if result.kind != "ok":
         return not_good(result, "expr")
@@ -341,7 +180,7 @@ def _evaluate_instance(rule: Rule, run: _PackRun, document: OfferDocument, label
     return finish(status, lambda: _message(rule, run, status, snapshot))
 
 
-def _message(rule: Rule, run: _PackRun, status: Status, snapshot: dict[str, int]) -> str:
+def _message(rule: Rule, run: PackRun, status: Status, snapshot: dict[str, int]) -> str:
     if rule.message_expr is not None:
         run.activate()
         run.bound.update(snapshot)
@@ -357,191 +196,10 @@ def _message(rule: Rule, run: _PackRun, status: Status, snapshot: dict[str, int]
     return f"Requirement met: {rule.title}."
 
 
-def _label(item: Any, index: int) -> str:
-    if isinstance(item, dict) and isinstance(item.get("id"), str):
-        return item["id"]
-    return str(index)
-
-
-def _dotted_parts(parts: tuple[str, ...] | PathKey) -> str:
-    return format_path(tuple(parts))
-
-
-def _qualify(name: str, bindings: dict[str, PathKey], document: OfferDocument) -> str:
-    """Name the missing key at the bound object that lacks it, when we can tell which.
-
-    Only a bound object whose schema defines the key can lack it: a key read from an
-    item of a comprehension (``rows.all(r, r.x ...)``) is not a field of the loop
-    variables, and prefixing it with one would point counsel at the wrong fact.
-    """
-    for path in reversed(list(bindings.values())):
-        bound = document.get(path)
-        if isinstance(bound, dict) and name not in bound and _schema_defines(path, name):
-            return f"{format_path(path)}.{name}"
-    return name
-
-
-def _schema_defines(path: PathKey, name: str) -> bool:
-    """Does the schema of the object at `path` (offer-state, or derived.*) define property `name`?"""
-    index = schema_index("derived.schema.json") if path[:1] == ("derived",) else schema_index()
-    node = index.lookup(path[1:] if path[:1] == ("derived",) else path)
-    return node is not None and name in index.deref(node).get("properties", {})
-
-
-def _concrete(document: OfferDocument, parts: tuple[str, ...]) -> Iterator[PathKey]:
-    """Expand '[]' wildcards against the document."""
-    def walk(prefix: PathKey, rest: tuple[str, ...]) -> Iterator[PathKey]:
-        if not rest:
-            yield prefix
-            return
-        head, tail = rest[0], rest[1:]
-        if head == ANY_ITEM:
-            node = document.get(prefix)
-            if isinstance(node, list):
-                for i in range(len(node)):
-                    yield from walk(prefix + (i,), tail)
-            elif isinstance(node, dict):
-                for k in node:
-                    yield from walk(prefix + (k,), tail)
-            return
-        yield from walk(prefix + (head,), tail)
-    yield from walk((), parts)
-
-
-def _bind(parts: tuple[str, ...], bindings: dict[str, PathKey], loop_patterns: dict[str, tuple[str, ...]]
-          ) -> tuple[str | int, ...]:
-    """Replace the wildcard a loop variable stands for with its concrete index."""
-    for var, concrete in bindings.items():
-        pattern = loop_patterns[var]
-        if parts[:len(pattern)] == pattern:
-            return tuple(concrete) + parts[len(pattern):]
-    return parts
-
-
-@functools.lru_cache(maxsize=4096)
-def _need_parts(need: str) -> tuple[str, ...]:
-    return tuple(split_path(need))
-
-
-def _derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> str:
-    """Why a calculator left a derived fact out, in its own words.
-
-    A calculator that cannot compute a value omits it (so the rule is not_evaluable) and
-    says why in the record's `computation` (e.g. which input fact is missing); a path such
-    as derived.conditions.index_tests[0].reference_close means little to counsel alone.
-    """
-    said: list[str] = []
-    for path in missing:
-        parts = tuple(int(p[1:-1]) if p.startswith("[") else p for p in _PATH_PART.findall(path))
-        if parts[:1] != ("derived",) or len(parts) < 3:
-            continue
-        record = _walk(document.derived_cache, parts[1:-1])
-        text = record.get("computation") if isinstance(record, dict) else None
-        if isinstance(text, str) and text not in said:
-            said.append(text)
-    return "".join(" " + text for text in said)
-
-
-_PATH_PART = re.compile(r"\[\d+\]|[^.\[\]]+")  # "derived.x[0].y" → derived, x, [0], y
-
-
-def _walk(node: Any, parts: tuple) -> Any:
-    for part in parts:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
-def _missing(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
-    """The concrete paths of `need` (with '[]' meaning every item) absent from the document."""
-    parts = _need_parts(need)
-    if parts and parts[0] in bindings:
-        parts = tuple(bindings[parts[0]]) + parts[1:]
-    root = document.derived_cache if parts[:1] == ("derived",) else document.values
-    if parts[:1] == ("derived",):
-        parts, prefix = parts[1:], ("derived",)
-    else:
-        prefix = ()
-    out: list[str] = []
-    # Iterative walk: (node, path so far, index into parts).
-    stack: list[tuple[Any, PathKey, int]] = [(root, prefix, 0)]
-    while stack:
-        node, path, k = stack.pop()
-        while k < len(parts):
-            part = parts[k]
-            if part == ANY_ITEM:
-                if isinstance(node, list):
-                    stack.extend((item, path + (i,), k + 1) for i, item in
-                                 reversed(list(enumerate(node))))
-                node = _MISSING
-                break
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                out.append(format_path(path + (part,)))
-                node = _MISSING
-                break
-            path = path + (part,)
-            k += 1
-        # a wildcard hands its items to the stack; a found leaf needs nothing more
-    return out
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return "(" + ("list" if isinstance(value, list) else "object") + f" of {len(value)})"
-    return value
-
-
-def _facts(rule: Rule, document: OfferDocument, bindings: dict[str, PathKey]) -> tuple[Fact, ...]:
-    """The facts a finding rests on: the instance, then every path its expressions read.
-
-    Expansions and Fact objects are cached on the document: the same paths recur in
-    every instance of a rule and across rules.
-    """
-    patterns = {fe.var: fe.pattern for fe in rule.for_each}
-    seen: dict[PathKey, Fact] = {}
-    paths: list[tuple] = [tuple(concrete) for concrete in bindings.values()]
-    paths += [(r.root,) + r.parts for r in rule.fact_paths]
-    cache = document.fact_cache
-    for parts in paths:
-        bound = _bind(tuple(parts), bindings, patterns) if bindings else tuple(parts)
-        facts = cache.get(bound)
-        if facts is None:
-            facts = cache[bound] = _expand_facts(document, bound)
-        for fact_path, fact in facts:
-            seen.setdefault(fact_path, fact)
-    return tuple(seen.values())
-
-
-def _expand_facts(document: OfferDocument, pattern: tuple) -> tuple[tuple[PathKey, Fact], ...]:
-    out: list[tuple[PathKey, Fact]] = []
-    for path in itertools.islice(_concrete(document, pattern), MAX_FACTS_PER_PATH):
-        value = document.get(path, _MISSING)
-        if value is _MISSING:
-            continue
-        if isinstance(value, dict) and "id" in value:
-            path, value = path + ("id",), value["id"]
-        source = None if path[:1] == ("derived",) else str(document.span(path))
-        out.append((path, Fact(format_path(path), _json_value(value), source)))
-    return tuple(out)
-
-
-_MISSING = object()
-
-
 def _finding(rule: Rule, label: str | None, status: Status, message: Any, document: OfferDocument,
              bindings: dict[str, PathKey], missing: tuple[str, ...] = ()) -> Finding:
     return Finding(
         rule_id=rule.id, title=rule.title, status=status, severity=rule.severity,
         explain_message=message, pack=rule.pack.ref, instance=label, citations=rule.citations,
-        explain_facts=lambda: _facts(rule, document, bindings), missing=missing,
+        explain_facts=lambda: instance_facts(rule, document, bindings), missing=missing,
         remedy=rule.remedy, tags=rule.tags)

@@ -1,0 +1,199 @@
+"""Facts for findings: the ones an instance rests on, and the ones it lacks.
+
+A finding lists the facts behind it (its instance, then every path its
+expressions read, with loop wildcards bound to the instance's items); a
+not_evaluable finding names the concrete paths that are missing and, for derived
+facts, the calculator's own reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from checker.cel_paths import ANY_ITEM
+from checker.document import OfferDocument
+from checker.findings import Fact
+from checker.rulepack import Rule, split_path
+from checker.schema_index import schema_index
+from checker.yamlsource import PathKey, format_path
+
+MAX_FACTS_PER_PATH = 12
+
+
+def qualify_missing(name: str, bindings: dict[str, PathKey], document: OfferDocument
+                    ) -> str:
+    """Name the missing key at the bound object that lacks it, when we can tell which.
+
+    Only a bound object whose schema defines the key can lack it: a key read from an
+    item of a comprehension (``rows.all(r, r.x ...)``) is not a field of the loop
+    variables, and prefixing it with one would point counsel at the wrong fact.
+    """
+    for path in reversed(list(bindings.values())):
+        bound = document.get(path)
+        if isinstance(bound, dict) and name not in bound and _schema_defines(path, name):
+            return f"{format_path(path)}.{name}"
+    return name
+
+
+def _schema_defines(path: PathKey, name: str) -> bool:
+    """Does the schema of the object at `path` (offer-state, or derived.*) define property `name`?"""
+    index = schema_index("derived.schema.json") if path[:1] == ("derived",) else schema_index()
+    node = index.lookup(path[1:] if path[:1] == ("derived",) else path)
+    return node is not None and name in index.deref(node).get("properties", {})
+
+
+def _concrete(document: OfferDocument, parts: tuple[str, ...]) -> Iterator[PathKey]:
+    """Expand '[]' wildcards against the document."""
+    def walk(prefix: PathKey, rest: tuple[str, ...]) -> Iterator[PathKey]:
+        if not rest:
+            yield prefix
+            return
+        head, tail = rest[0], rest[1:]
+        if head == ANY_ITEM:
+            node = document.get(prefix)
+            if isinstance(node, list):
+                for i in range(len(node)):
+                    yield from walk(prefix + (i,), tail)
+            elif isinstance(node, dict):
+                for k in node:
+                    yield from walk(prefix + (k,), tail)
+            return
+        yield from walk(prefix + (head,), tail)
+    yield from walk((), parts)
+
+
+def _bind(parts: tuple[str, ...], bindings: dict[str, PathKey], loop_patterns: dict[str, tuple[str, ...]]
+          ) -> tuple[str | int, ...]:
+    """Replace the wildcard a loop variable stands for with its concrete index."""
+    for var, concrete in bindings.items():
+        pattern = loop_patterns[var]
+        if parts[:len(pattern)] == pattern:
+            return tuple(concrete) + parts[len(pattern):]
+    return parts
+
+
+@functools.lru_cache(maxsize=4096)
+def _need_parts(need: str) -> tuple[str, ...]:
+    return tuple(split_path(need))
+
+
+def derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> str:
+    """Why a calculator left a derived fact out, in its own words.
+
+    A calculator that cannot compute a value omits it (so the rule is not_evaluable) and
+    says why in the record's `computation` (e.g. which input fact is missing); a path such
+    as derived.conditions.index_tests[0].reference_close means little to counsel alone.
+    """
+    said: list[str] = []
+    for path in missing:
+        parts = tuple(int(p[1:-1]) if p.startswith("[") else p for p in _PATH_PART.findall(path))
+        if parts[:1] != ("derived",) or len(parts) < 3:
+            continue
+        record = _walk(document.derived_cache, parts[1:-1])
+        text = record.get("computation") if isinstance(record, dict) else None
+        if isinstance(text, str) and text not in said:
+            said.append(text)
+    return "".join(" " + text for text in said)
+
+
+_PATH_PART = re.compile(r"\[\d+\]|[^.\[\]]+")  # "derived.x[0].y" → derived, x, [0], y
+
+
+def _walk(node: Any, parts: tuple) -> Any:
+    for part in parts:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
+    """The concrete paths of `need` (with '[]' meaning every item) absent from the document."""
+    parts = _need_parts(need)
+    if parts and parts[0] in bindings:
+        parts = tuple(bindings[parts[0]]) + parts[1:]
+    root = document.derived_cache if parts[:1] == ("derived",) else document.values
+    if parts[:1] == ("derived",):
+        parts, prefix = parts[1:], ("derived",)
+    else:
+        prefix = ()
+    out: list[str] = []
+    # Iterative walk: (node, path so far, index into parts).
+    stack: list[tuple[Any, PathKey, int]] = [(root, prefix, 0)]
+    while stack:
+        node, path, k = stack.pop()
+        while k < len(parts):
+            part = parts[k]
+            if part == ANY_ITEM:
+                if isinstance(node, list):
+                    stack.extend((item, path + (i,), k + 1) for i, item in
+                                 reversed(list(enumerate(node))))
+                node = _MISSING
+                break
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                out.append(format_path(path + (part,)))
+                node = _MISSING
+                break
+            path = path + (part,)
+            k += 1
+        # a wildcard hands its items to the stack; a found leaf needs nothing more
+    return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return "(" + ("list" if isinstance(value, list) else "object") + f" of {len(value)})"
+    return value
+
+
+def instance_facts(rule: Rule, document: OfferDocument, bindings: dict[str, PathKey]
+                   ) -> tuple[Fact, ...]:
+    """The facts a finding rests on: the instance, then every path its expressions read.
+
+    Expansions and Fact objects are cached on the document: the same paths recur in
+    every instance of a rule and across rules.
+    """
+    patterns = {fe.var: fe.pattern for fe in rule.for_each}
+    seen: dict[PathKey, Fact] = {}
+    paths: list[tuple] = [tuple(concrete) for concrete in bindings.values()]
+    paths += [(r.root,) + r.parts for r in rule.fact_paths]
+    cache = document.fact_cache
+    for parts in paths:
+        bound = _bind(tuple(parts), bindings, patterns) if bindings else tuple(parts)
+        facts = cache.get(bound)
+        if facts is None:
+            facts = cache[bound] = _expand_facts(document, bound)
+        for fact_path, fact in facts:
+            seen.setdefault(fact_path, fact)
+    return tuple(seen.values())
+
+
+def _expand_facts(document: OfferDocument, pattern: tuple) -> tuple[tuple[PathKey, Fact], ...]:
+    out: list[tuple[PathKey, Fact]] = []
+    for path in itertools.islice(_concrete(document, pattern), MAX_FACTS_PER_PATH):
+        value = document.get(path, _MISSING)
+        if value is _MISSING:
+            continue
+        if isinstance(value, dict) and "id" in value:
+            path, value = path + ("id",), value["id"]
+        source = None if path[:1] == ("derived",) else str(document.span(path))
+        out.append((path, Fact(format_path(path), _json_value(value), source)))
+    return tuple(out)
+
+
+_MISSING = object()

@@ -1,0 +1,86 @@
+"""A rule's instances: one per combination of its for_each loops' items, with its label.
+
+The loops' lists are read from the document; each item's index is bound in the
+CEL context while the instance is yielded, so the caller evaluates the instance
+from inside the loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.document import OfferDocument
+from checker.engine_session import Outcome, PackRun
+from checker.rulepack import Rule, loop_index
+from checker.yamlsource import PathKey, format_path
+
+
+def instances(rule: Rule, run: PackRun, document: OfferDocument
+              ) -> Iterator[tuple[str | None, dict[str, PathKey], Outcome | None]]:
+    """(instance label, loop var → concrete path, failure) for each combination."""
+    if not rule.for_each:
+        yield None, {}, None
+        return
+
+    reached = [0]  # the deepest loop entered: an empty result names that list, not the outer one
+
+    def expand(level: int, label: tuple[str, ...], paths: dict[str, PathKey]
+               ) -> Iterator[tuple[str | None, dict[str, PathKey], Outcome | None]]:
+        if level == len(rule.for_each):
+            yield "/".join(label), dict(paths), None
+            return
+        reached[0] = max(reached[0], level)
+        loop = rule.for_each[level]
+        path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
+        items = document.get(path)
+        if items is None:
+            yield "/".join(label) or None, paths, Outcome("missing", _dotted_parts(path))
+            return
+        index_name = loop_index(loop.var)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            run.bound[index_name] = i
+            item_label = extend_label(label, _label(item, i))
+            if loop.where is not None:
+                keep = run.run(loop.where)
+                if keep.kind != "ok":
+                    yield "/".join(item_label), paths, keep
+                    continue
+                if keep.value is not True:
+                    continue
+            paths[loop.var] = path + (i,)
+            yield from expand(level + 1, item_label, paths)
+            paths.pop(loop.var, None)
+
+    produced = False
+    for instance in expand(0, (), {}):
+        produced = True
+        yield instance
+    if not produced:
+        loop = rule.for_each[reached[0]]
+        what = _dotted_parts(loop.path) + (" that match the rule's filter" if loop.where is not None else "")
+        yield "", {}, Outcome("none", what)
+
+
+def extend_label(label: tuple[str, ...], part: str) -> tuple[str, ...]:
+    """Label a nested loop's item without repeating what the outer items already say.
+
+    A derived record named after its source ('ext-1' → 'ext-1', 'e-ownership' + 'igdaloff-A'
+    → 'e-ownership.igdaloff-A') adds nothing; one that refines the last item
+    ('c-vii-index-decline' → 'c-vii-index-decline.djia') replaces it.
+    """
+    if any(part == ".".join(label[i:]) for i in range(len(label))):
+        return label
+    if label and part.startswith(label[-1] + "."):
+        return label[:-1] + (part,)
+    return label + (part,)
+
+
+def _label(item: Any, index: int) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return item["id"]
+    return str(index)
+
+
+def _dotted_parts(parts: tuple[str, ...] | PathKey) -> str:
+    return format_path(tuple(parts))
