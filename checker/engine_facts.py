@@ -95,7 +95,7 @@ def derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> s
         parts = tuple(int(p[1:-1]) if p.startswith("[") else p for p in _PATH_PART.findall(path))
         if parts[:1] != ("derived",) or len(parts) < 3:
             continue
-        record = _walk(document.derived_cache, parts[1:-1])
+        record = document.get(parts[:-1])  # the record that should hold the fact
         text = record.get("computation") if isinstance(record, dict) else None
         if isinstance(text, str) and text not in said:
             said.append(text)
@@ -103,15 +103,6 @@ def derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> s
 
 
 _PATH_PART = re.compile(r"\[\d+\]|[^.\[\]]+")  # "derived.x[0].y" → derived, x, [0], y
-
-
-def _walk(node: Any, parts: tuple) -> Any:
-    for part in parts:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
 
 
 def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
