@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -146,26 +148,31 @@ def test_no_record_when_the_cache_is_off(tmp_path, isolated_cache, monkeypatch):
     assert not isolated_cache.exists()
 
 
-def test_the_fingerprint_covers_the_loader_the_compiler_and_what_they_use():
-    covered = set(rulepack_cache.fingerprinted_modules())
-    assert {"checker.rulepack", "checker.rulepack_compile", "checker.rulepack_cache",
-            "checker.cel_paths", "checker.cel_cost", "checker.expr", "checker.schema_index",
-            "checker.yamlsource", "checker.findings", "checker.errors",
-            "checker.resources"} <= covered
+def test_the_fingerprint_covers_every_checker_module():
+    import checker
+
+    covered = {f.name for f in rulepack_cache.fingerprinted_files()}
+    assert {"rulepack.py", "rulepack_compile.py", "rulepack_cache.py", "cel_paths.py", "cel_cost.py",
+            "expr.py", "schema_index.py", "yamlsource.py", "findings.py", "errors.py",
+            "resources.py", "calendar.py"} <= covered
+    package = Path(checker.__file__).parent
+    assert len(rulepack_cache.fingerprinted_files()) == len(list(package.rglob("*.py")))
 
 
-@pytest.mark.parametrize("module", ["checker.rulepack", "checker.rulepack_compile",
-                                    "checker.cel_paths"])
-def test_a_change_to_the_checking_code_changes_the_fingerprint(tmp_path, monkeypatch, module):
-    import sys
-
+@pytest.mark.parametrize("module", ["rulepack.py", "rulepack_compile.py", "cel_paths.py",
+                                    "calendar.py", "reporters/json_reporter.py"])
+def test_a_change_to_any_checker_module_changes_the_fingerprint(tmp_path, monkeypatch, module):
     before = rulepack_cache.fingerprint()
-    edited = tmp_path / "edited.py"
-    source = sys.modules[module].__file__
-    edited.write_bytes(open(source, "rb").read() + b"\n# edited\n")
-    monkeypatch.setattr(sys.modules[module], "__file__", str(edited))
-    rulepack_cache.fingerprint.cache_clear()
+    copy = tmp_path / "checker"
+    shutil.copytree(rulepack_cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(rulepack_cache, "PACKAGE_DIR", copy)
     try:
+        rulepack_cache.fingerprint.cache_clear()
+        assert rulepack_cache.fingerprint() == before  # an identical copy: same fingerprint
+        assert (copy / module).is_file()
+        with open(copy / module, "ab") as handle:
+            handle.write(b"\n# edited\n")
+        rulepack_cache.fingerprint.cache_clear()
         assert rulepack_cache.fingerprint() != before
     finally:
         monkeypatch.undo()
