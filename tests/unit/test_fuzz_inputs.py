@@ -1,0 +1,110 @@
+"""Hostile and random input never crashes the checker.
+
+Whatever the bytes, loading a document either succeeds or raises DocumentError (a
+one-line error with file:line, exit 2); and any document that loads is evaluated by every
+bundled pack without an exception (a rule that cannot cope says status `error`; it never
+takes the run down). Derandomized, so CI sees the same examples every time.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker.document import load_document_text
+from checker.errors import DocumentError
+from checker.findings import Status
+from checker.rulepack import load_packs
+from checker.run import run_check
+
+ROOT = Path(__file__).resolve().parents[2]
+DYNEX_TEXT = (ROOT / "examples" / "dynex-2003" / "expiration.yaml").read_text(encoding="utf-8")
+DYNEX = yaml.safe_load(DYNEX_TEXT)
+PACKS = load_packs([ROOT / "rules"])
+FUZZ = settings(derandomize=True, deadline=None, max_examples=60,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10 ** 30), max_value=10 ** 30),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.sampled_from(["2003-02-30", "2003-02-11T17:00:00", "2003-02-11T17:00:00-05:00", "24.50",
+                     "-1", "1e400", "NaN", "0.0000001", "99999999999999999999999.99", "", "[]"]),
+)
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=3)), max_leaves=8)
+
+
+def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _paths(value, prefix + (i,))
+    return out
+
+
+PATHS = _paths(DYNEX)
+
+
+def _replace(data: Any, path: tuple, value: Any) -> Any:
+    data = copy.deepcopy(data)
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return data
+
+
+def _yaml(data: Any) -> str:
+    def plain(node: Any) -> Any:  # dates and Decimals as YAML scalars
+        if isinstance(node, dict):
+            return {k: plain(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [plain(v) for v in node]
+        return str(node) if isinstance(node, Decimal) else node
+    return yaml.safe_dump(plain(data), sort_keys=False, allow_unicode=True)
+
+
+def _check_survives(text: str) -> None:
+    try:
+        document = load_document_text(text, "fuzz.yaml")
+    except DocumentError as error:
+        line = str(error)
+        assert "\n" not in line and line.startswith("fuzz.yaml"), line
+        return
+    report = run_check([document], PACKS)
+    assert report.findings, "a document that loads is evaluated"
+    for finding in report.findings:
+        assert isinstance(finding.message, str)
+        assert finding.status in Status
+
+
+@FUZZ
+@given(st.text(max_size=400))
+def test_any_text_loads_or_is_a_one_line_document_error(text):
+    _check_survives(text)
+
+
+@FUZZ
+@given(st.sampled_from(PATHS), values)
+def test_one_changed_fact_never_crashes_the_run(path, value):
+    _check_survives(_yaml(_replace(DYNEX, path, value)))
+
+
+@FUZZ
+@given(st.sampled_from(PATHS))
+def test_one_deleted_fact_never_crashes_the_run(path):
+    data = copy.deepcopy(DYNEX)
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    del node[path[-1]]
+    _check_survives(_yaml(data))
