@@ -108,3 +108,49 @@ def test_one_deleted_fact_never_crashes_the_run(path):
         node = node[part]
     del node[path[-1]]
     _check_survives(_yaml(data))
+
+
+PACK_TEMPLATE = """\
+id: fuzz-pack
+title: Fuzz
+version: 1.0.0
+effective: {{from: "1990-01-01"}}
+rules:
+  - id: fuzz.rule
+    title: A rule
+    severity: error
+    cite: [{{authority: Test}}]
+    for_each: [{{var: c, in: classes}}]
+    expr: {expr}
+tests:
+  - {{name: t, rule: fuzz.rule, facts: {{}}, expect: pass}}
+"""
+CEL_PIECES = st.sampled_from([
+    "c.sought", "c.outstanding", "classes", "size(", ")", "(", "[", "]", ".all(x, ", ".map(x, ",
+    "x", "1", "0", "-1", "'a'", "1.5", "+", "-", "*", "/", "%", "==", "<", "&&", "||", "!", "?", ":",
+    "money.add(", "money.percent_of(", "shares.floor_percent(", "bd.add(", "fmt.money(", ", ",
+    "'24.50'", "'2003-02-30'", "9223372036854775807", "true", "null", "has(c.sought)", "as_of",
+    "int(", "string(", "timestamp(", "duration(", "'x'.matches(", "'(a*)*b'",
+])
+from checker.errors import RulePackError  # noqa: E402
+from checker.rulepack import load_pack  # noqa: E402
+from checker.engine import evaluate  # noqa: E402
+
+SMALL_DOC = load_document_text(
+    "schema_version: 1\noffer: {id: t, as_of: 2003-01-08T00:01:00-05:00}\n"
+    "timeline: {commencement: 2003-01-08T00:01:00-05:00}\n"
+    "classes: [{id: A, outstanding: 1000, sought: 100}, {id: B, outstanding: 0, sought: 0}]\n", "doc.yaml")
+
+
+@FUZZ
+@given(st.lists(CEL_PIECES, min_size=1, max_size=12).map("".join))
+def test_any_rule_expression_loads_or_is_a_pack_error_and_never_crashes_evaluation(tmp_path_factory, expr):
+    path = tmp_path_factory.mktemp("pack") / "p.yaml"
+    path.write_text(PACK_TEMPLATE.format(expr=yaml.safe_dump(expr).strip().removesuffix("\n...")))
+    try:
+        pack = load_pack(path)
+    except RulePackError as error:
+        assert "\n" not in str(error) and str(path) in str(error)
+        return
+    for finding in evaluate(SMALL_DOC, pack.rules, SMALL_DOC.get(("offer", "as_of"))):
+        assert finding.status in Status and isinstance(finding.message, str)
