@@ -123,10 +123,12 @@ def _receiver_is_document_list(tokens: list[Token], dot: int, enclosing: list[tu
 def estimate(source: str, size_of: SizeOf) -> Cost:
     """An upper bound on nested comprehension steps over lists the expression builds.
 
-    No list an expression builds is longer than T, the items of all its list literals plus
+    No list an expression builds is longer than T: the items of all its list literals plus
     the lengths of the params and variables lists it reads (CEL's map and filter never
-    lengthen a list and it has no loops). So each comprehension over such a list takes at
-    most T steps, and nested ones multiply. Comprehensions over document lists count 1.
+    lengthen a list and it has no loops), times (1 + mentions) for each comprehension
+    variable over such a list (concatenating an item with itself). So each comprehension
+    over such a list takes at most T steps, and nested ones multiply. Comprehensions over
+    document lists count 1.
     """
     tokens = tokenize(source)
     if not tokens:
@@ -139,6 +141,14 @@ def estimate(source: str, size_of: SizeOf) -> Cost:
             enclosing = [(var, doc) for d, o, c, var, doc in macros if o < i < c]
             is_document = _receiver_is_document_list(tokens, i, enclosing)
             macros.append((i, i + 2, matching(tokens, i + 2), tokens[i + 3].text, is_document))
+    # A comprehension variable over a built list holds an item of at most `total` elements,
+    # and each mention can add that many again (`x + x + x`): grow the bound by the mentions,
+    # compounding per such comprehension, so repetition cannot outrun it.
+    for _dot, body_open, body_close, var, is_document in macros:
+        if not is_document:
+            mentions = sum(1 for t in tokens[body_open + 3:body_close]
+                           if t.kind == "ident" and t.text == var)
+            total *= 1 + mentions
     best = Cost(1, (), 0)
     for dot, _, _, _, _ in macros:
         chain = [1 if doc else total for d, o, c, _, doc in macros if o < dot < c or d == dot]
