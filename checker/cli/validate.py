@@ -10,7 +10,7 @@ from checker.cli import cli
 from checker.errors import DocumentError
 
 
-@cli.command("validate")
+@cli.command("validate", short_help="Check offer-state documents against the schema only.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate_command(files: tuple[str, ...]) -> None:
     """Validate offer-state documents against schemas/offer-state.schema.json.
