@@ -26,7 +26,7 @@ from checker.expr import cel_value
 from checker.findings import Finding, Status
 from checker.rulepack import Pack, Rule
 from checker.schema_index import schema_index
-from checker.yamlsource import PathKey
+from checker.yamlsource import PathKey, format_path
 
 
 @dataclass(frozen=True)
@@ -166,9 +166,10 @@ def _evaluate_instance(rule: Rule, run: PackRun, document: OfferDocument, label:
                           f"Not applicable: the rule applies only when {rule.applies_when}.")
     missing = tuple(m for need in rule.needs for m in missing_paths(document, need, bindings))
     if missing:
+        names = tuple(format_path(m) for m in missing)
         return finish(Status.NOT_EVALUABLE,
-                      "Cannot evaluate: missing fact(s) " + ", ".join(missing) + "."
-                      + derived_explanations(document, missing), missing)
+                      "Cannot evaluate: missing fact(s) " + ", ".join(names) + "."
+                      + derived_explanations(document, missing), names)
     result = run.run(rule.expr)
     if result.kind != "ok":
         return not_good(result, "expr")

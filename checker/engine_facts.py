@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -83,7 +82,7 @@ def _need_parts(need: str) -> tuple[str, ...]:
     return tuple(split_path(need))
 
 
-def derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> str:
+def derived_explanations(document: OfferDocument, missing: tuple[PathKey, ...]) -> str:
     """Why a calculator left a derived fact out, in its own words.
 
     A calculator that cannot compute a value omits it (so the rule is not_evaluable) and
@@ -92,20 +91,16 @@ def derived_explanations(document: OfferDocument, missing: tuple[str, ...]) -> s
     """
     said: list[str] = []
     for path in missing:
-        parts = tuple(int(p[1:-1]) if p.startswith("[") else p for p in _PATH_PART.findall(path))
-        if parts[:1] != ("derived",) or len(parts) < 3:
+        if path[:1] != ("derived",) or len(path) < 3:
             continue
-        record = document.get(parts[:-1])  # the record that should hold the fact
+        record = document.get(path[:-1])  # the record that should hold the fact
         text = record.get("computation") if isinstance(record, dict) else None
         if isinstance(text, str) and text not in said:
             said.append(text)
     return "".join(" " + text for text in said)
 
 
-_PATH_PART = re.compile(r"\[\d+\]|[^.\[\]]+")  # "derived.x[0].y" → derived, x, [0], y
-
-
-def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[str]:
+def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[PathKey]:
     """The concrete paths of `need` (with '[]' meaning every item) absent from the document."""
     parts = _need_parts(need)
     if parts and parts[0] in bindings:
@@ -115,7 +110,7 @@ def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKe
         parts, prefix = parts[1:], ("derived",)
     else:
         prefix = ()
-    out: list[str] = []
+    out: list[PathKey] = []
     # Iterative walk: (node, path so far, index into parts).
     stack: list[tuple[Any, PathKey, int]] = [(root, prefix, 0)]
     while stack:
@@ -131,7 +126,7 @@ def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKe
             try:
                 node = node[part]
             except (KeyError, IndexError, TypeError):
-                out.append(format_path(path + (part,)))
+                out.append(path + (part,))
                 node = _MISSING
                 break
             path = path + (part,)

@@ -18,9 +18,9 @@ def test_a_missing_derived_fact_brings_its_records_computation():
     document = _document({"conditions": {"index_tests": [
         {"computation": "DJIA: the reference close is missing."},
         {"computation": "S&P 500: the reference close is missing."}]}})
-    missing = ("derived.conditions.index_tests[1].reference_close",
-               "derived.conditions.index_tests[1].triggered",
-               "derived.conditions.index_tests[0].reference_close")
+    missing = (("derived", "conditions", "index_tests", 1, "reference_close"),
+               ("derived", "conditions", "index_tests", 1, "triggered"),
+               ("derived", "conditions", "index_tests", 0, "reference_close"))
     assert derived_explanations(document, missing) == (
         " S&P 500: the reference close is missing. DJIA: the reference close is missing.")
 
@@ -28,8 +28,8 @@ def test_a_missing_derived_fact_brings_its_records_computation():
 def test_nothing_is_added_without_a_record_or_for_document_facts():
     document = _document({"conditions": {"index_tests": [{"triggered": None}]}})
     assert derived_explanations(document, (
-        "derived.conditions.index_tests[0].reference_close",  # the record says nothing
-        "derived.conditions.index_tests[3].reference_close",  # no such record
-        "derived.nowhere.x",  # no such calculator
-        "derived.conditions",  # too short to name a record
-        "classes[0].sought")) == ""  # not a derived fact
+        ("derived", "conditions", "index_tests", 0, "reference_close"),  # the record says nothing
+        ("derived", "conditions", "index_tests", 3, "reference_close"),  # no such record
+        ("derived", "nowhere", "x"),  # no such calculator
+        ("derived", "conditions"),  # too short to name a record
+        ("classes", 0, "sought"))) == ""  # not a derived fact
