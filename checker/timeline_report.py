@@ -40,14 +40,13 @@ def _readings(event: Event) -> str:
 
 def render_text(timeline: Timeline, *, path: str, color: bool = False, width: int = 120) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from checker.reporters.console import report_console
+
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system="standard" if color else None,
-                      force_terminal=color, no_color=not color, highlight=False, emoji=False,
-                      soft_wrap=False, markup=False)  # cells quote documents: "[…]" is text
+    console = report_console(buffer, width=width, color=color)
     title = timeline.title or timeline.offer_id
     console.print(Text(title, style="bold"))
     as_of = format_new_york(timeline.as_of) if timeline.as_of else "not stated"

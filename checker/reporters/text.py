@@ -17,16 +17,13 @@ STATUS_STYLE = {Status.FAIL: "bold red", Status.ERROR: "bold magenta",
 @register("text")
 class TextReporter(Reporter):
     def render(self, report: Report, *, color: bool = False, width: int = 120) -> str:
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
+        from checker.reporters.console import report_console
+
         buffer = io.StringIO()
-        # markup=False: findings quote documents and law ("[date assumed]", "[M]"); rich
-        # markup would silently swallow any bracketed word as a style tag.
-        console = Console(file=buffer, width=width, color_system="standard" if color else None,
-                          force_terminal=color, no_color=not color, highlight=False,
-                          emoji=False, soft_wrap=False, markup=False)
+        console = report_console(buffer, width=width, color=color)
         for result in report.inputs:
             console.print(Text.assemble((str(result.path), "bold"), "  law in force on "
                                         f"{result.law_date or 'n/a'} ({result.law_date_basis}); "
