@@ -49,6 +49,7 @@ class PackCompiler:
         self.data = loaded.data
         self.smap = loaded.source_map
         self.roots = set(index.property_names(index.schema))
+        self.variable_sizes: dict[str, int] = {}  # list_size's estimates, by variable name
 
     def span(self, path: PathKey) -> SourceSpan:
         return self.smap.span_for(path)
@@ -129,7 +130,7 @@ class PackCompiler:
             return len(value) if isinstance(value, list) else 1
         if root != "variables":
             return 1
-        sizes = self.__dict__.setdefault("_variable_sizes", {})
+        sizes = self.variable_sizes
         if name not in sizes:
             sizes[name] = 1  # while computing: a cycle is reported by check_variable_cycles
             source = self.data.get("variables", {}).get(name)
