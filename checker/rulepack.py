@@ -189,12 +189,13 @@ def load_packs(directories: list[str | Path]) -> list[Pack]:
 
 def load_pack(path: str | Path) -> Pack:
     from checker import rulepack_cache
-    from checker.rulepack_compile import PackCompiler
 
     raw = read_file(path, RulePackError)
     known = rulepack_cache.load(raw, str(path))
     if known is not None:  # compiled and checked by an earlier run: same bytes, schemas, code
         return known
+    from checker.rulepack_compile import PackCompiler  # here: a cache hit never needs it
+
     loaded = load_bytes(raw, str(path), RulePackError, cache_kind="rule-pack-parse")
     data = loaded.data
     smap = loaded.source_map

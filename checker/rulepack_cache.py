@@ -33,9 +33,7 @@ from checker.errors import RulePackError, SourceSpan
 from checker.expr import compile_expression
 from checker.findings import Citation, Severity
 from checker.rulepack import ForEach, Pack, Rule, TestCase, Variable
-from checker.rulepack_compile import PackCompiler
-from checker.schema_index import schema_index, schema_sha256
-from checker.yamlsource import load_bytes
+from checker.schema_index import schema_sha256
 
 KIND = "rule-pack-compiled"
 SCHEMAS = ("rule-pack.schema.json", "offer-state.schema.json", "derived.schema.json")
@@ -200,5 +198,10 @@ def _pack(record: dict[str, Any], raw: bytes, sha: str, name: str) -> Pack:
 
 def _tests(pack: Pack, raw: bytes, name: str) -> list[TestCase]:
     """The pack's test cases, from the bytes the pack was loaded from."""
+    # Imported here: the compiler is only needed for tests (`rules test`), not by `check`.
+    from checker.rulepack_compile import PackCompiler
+    from checker.schema_index import schema_index
+    from checker.yamlsource import load_bytes
+
     loaded = load_bytes(raw, name, RulePackError, cache_kind="rule-pack-parse")
     return PackCompiler(loaded, schema_index()).tests(pack)

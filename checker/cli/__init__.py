@@ -7,6 +7,7 @@ stderr, never a traceback (set OFFERCHECK_DEBUG=1 to see one).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any, Callable
@@ -19,7 +20,29 @@ from checker.errors import OfferCheckError
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_RULES = 0, 1, 2, 3
 
 
+# Each command's module, imported only when that command is run (or listed in --help):
+# `check` need not compile the code of `rules`, `timeline` and `validate` on every run.
+_COMMAND_MODULES = {
+    "check": "checker.cli.check",
+    "rules": "checker.cli.rules",
+    "timeline": "checker.cli.timeline",
+    "validate": "checker.cli.validate",
+}
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(_COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            # Importing a module registers its command (@cli.command). An unknown name
+            # loads them all, so that click's "Did you mean ...?" sees every command.
+            for module in ([_COMMAND_MODULES[cmd_name]] if cmd_name in _COMMAND_MODULES
+                           else _COMMAND_MODULES.values()):
+                importlib.import_module(module)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -50,8 +73,6 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from checker.cli import check, rules, timeline, validate  # noqa: F401  (register commands)
-
     try:
         cli.main(args=argv, prog_name="offercheck", standalone_mode=True)
     except SystemExit as exc:
