@@ -27,10 +27,11 @@ Nothing here reads the wall clock.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from itertools import accumulate, compress
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,8 @@ from checker.calendar_data import (
     CalendarRangeError,
     CalendarSettings,
     Closure,
+    HolidayEntry,
+    InaugurationDay,
     as_date,
     range_error,
 )
@@ -79,46 +82,39 @@ class BusinessCalendar:
         self._size = size = RANGE_END.toordinal() - base + 1
         # _open[i]: day base+i is a business day. _count_before[i]: business days
         # strictly before day base+i (length size+1). _days[k]: ordinal of the
-        # (k+1)-th business day of the range.
-        self._open: list[bool] = [False] * size
-        self._count_before: list[int] = [0] * (size + 1)
-        self._days: list[int] = []
-        for i in range(size):
-            ordinal = base + i
-            is_open = (ordinal + 6) % 7 < 5 and ordinal not in closed  # ordinal 1 (0001-01-01) is a Monday
-            self._open[i] = is_open
-            self._count_before[i + 1] = self._count_before[i] + is_open
-            if is_open:
-                self._days.append(ordinal)
+        # (k+1)-th business day of the range. Built with whole-list operations (a
+        # repeated Monday-Friday week, then the holidays cleared) rather than a loop
+        # over 22,000 days: a calendar is built on the first run of every process.
+        first_weekday = (base + 6) % 7  # ordinal 1 (0001-01-01) is a Monday
+        week = [True] * 5 + [False] * 2
+        week = week[first_weekday:] + week[:first_weekday]
+        self._open: list[bool] = (week * (size // 7 + 1))[:size]
+        for ordinal in closed:
+            if base <= ordinal < base + size:
+                self._open[ordinal - base] = False
+        self._count_before: list[int] = list(accumulate(self._open, initial=0))
+        self._days: list[int] = list(compress(range(base, base + size), self._open))
         self._special = self._special_days()
         self._special_dates = [closure.date for closure in self._special]
 
     @staticmethod
     def _holiday_ordinals(settings: CalendarSettings) -> set[int]:
         if settings.kind == XNAS:
-            return {entry.date.toordinal() for entry in calendar_data.xnas_holidays()}
-        closed = {entry.date.toordinal() for entry in calendar_data.federal_holidays()}
+            return set(_table_ordinals(calendar_data.xnas_holidays))
+        closed = set(_table_ordinals(calendar_data.federal_holidays))
         if settings.inauguration_day_is_holiday:
-            closed.update(day.date.toordinal() for day in calendar_data.inauguration_days())
+            closed.update(_table_ordinals(calendar_data.inauguration_days))
         if settings.closures_are_holidays:
-            closed.update(closure.date.toordinal() for closure in calendar_data.closures())
+            closed.update(_table_ordinals(calendar_data.closures))
         closed.update(day.toordinal() for day in settings.extra_non_business_days)
         return closed
 
     def _special_days(self) -> list[Closure]:
         """Weekday closures and Inauguration Days, each flagged with whether this calendar counts it."""
-        inaugurations = [
-            Closure(day.date, day.name, INAUGURATION_DAY, "5 U.S.C. 6103(c); sec-rules.md section 10", True)
-            for day in calendar_data.inauguration_days()
-            if day.coincides_with is None
-        ]
-        special = [
+        return [
             replace(closure, counted_as_business_day=self._open[closure.date.toordinal() - self._base])
-            for closure in (*calendar_data.closures(), *inaugurations)
-            if closure.date.weekday() < 5 and RANGE_START <= closure.date <= RANGE_END
+            for closure in _special_day_candidates()
         ]
-        special.sort(key=lambda closure: (closure.date, closure.kind))
-        return special
 
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.settings!r})"
@@ -252,6 +248,33 @@ class BusinessCalendar:
         low = bisect_left(self._special_dates, first)
         high = bisect_right(self._special_dates, last)
         return self._special[low:high]
+
+
+# -- tables shared by every calendar (computed once per process) -------------------
+
+
+@cache
+def _table_ordinals(table: Callable[[], tuple[HolidayEntry | InaugurationDay | Closure, ...]]) -> frozenset[int]:
+    """The date ordinals of one holiday table (``table`` is its calendar_data loader)."""
+    return frozenset(entry.date.toordinal() for entry in table())
+
+
+@cache
+def _special_day_candidates() -> tuple[Closure, ...]:
+    """Weekday closures and Inauguration Days (those not already a 6103(a) holiday) in the range,
+    sorted by date then kind; each calendar flags whether it counts them (_special_days)."""
+    inaugurations = [
+        Closure(day.date, day.name, INAUGURATION_DAY, "5 U.S.C. 6103(c); sec-rules.md section 10", True)
+        for day in calendar_data.inauguration_days()
+        if day.coincides_with is None
+    ]
+    special = [
+        closure
+        for closure in (*calendar_data.closures(), *inaugurations)
+        if closure.date.weekday() < 5 and RANGE_START <= closure.date <= RANGE_END
+    ]
+    special.sort(key=lambda closure: (closure.date, closure.kind))
+    return tuple(special)
 
 
 # -- factory and defaults ---------------------------------------------------------
