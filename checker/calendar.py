@@ -216,6 +216,21 @@ class BusinessCalendar:
         high = j + 1 if include_end else j
         return self._count_before[high] - self._count_before[low] if high > low else 0
 
+    def non_business_weekdays(self, first: date, last: date) -> list[date]:
+        """The Monday-to-Friday days d with ``first <= d <= last`` that are not business days.
+
+        The holidays (and setting-made closures) a count skipped, for computation texts.
+        An inverted interval (``last < first``) has none.
+
+        >>> sec_calendar().non_business_weekdays(date(2003, 1, 8), date(2003, 2, 5))
+        [datetime.date(2003, 1, 20)]
+        """
+        i = self._index(first)
+        j = self._index(last)
+        base, is_open = self._base, self._open
+        # (ordinal + 6) % 7 is the weekday, Monday = 0 (as in __init__).
+        return [date.fromordinal(base + k) for k in range(i, j + 1) if not is_open[k] and (base + k + 6) % 7 < 5]
+
     def start_of_business_day(self, day: date) -> datetime:
         """12:01 a.m. New York time on business day ``day`` (13e-4(a)(3); commencement, 14d-2(a))."""
         if not self.is_business_day(day):
