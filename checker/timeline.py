@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from checker.calendar import (
@@ -183,15 +184,21 @@ class Context:
         self.commencement_day: dt.date | None = None  # the New York date of commencement
         self.day_one: dt.date | None = None
         self.expiration: dt.datetime | None = None
+        self._calendars: dict[bool, BusinessCalendar] = {}  # by the unset Inauguration Day reading
 
-    # Calendars are built on first use (each precomputes 61 years of days, ~6 ms), and
-    # cached by checker.calendar per settings, so equal settings share one.
+    # Calendars are built on first use (each precomputes 61 years of days, ~1 ms), and
+    # cached by checker.calendar per settings, so equal settings share one. The context
+    # keeps the two it reads too: the sections ask for them dozens of times, and each
+    # lookup would otherwise validate a fresh CalendarSettings.
 
     def _sec_calendar(self, unset_reading: bool) -> BusinessCalendar:
-        s = self.settings
-        reading = unset_reading if s.inauguration_day_is_holiday is None else s.inauguration_day_is_holiday
-        return calendar_for(CalendarSettings(inauguration_day_is_holiday=reading,
-                                             extra_non_business_days=s.extra_non_business_days))
+        cal = self._calendars.get(unset_reading)
+        if cal is None:
+            s = self.settings
+            reading = unset_reading if s.inauguration_day_is_holiday is None else s.inauguration_day_is_holiday
+            cal = self._calendars[unset_reading] = calendar_for(CalendarSettings(
+                inauguration_day_is_holiday=reading, extra_non_business_days=s.extra_non_business_days))
+        return cal
 
     @property
     def minimum_calendar(self) -> BusinessCalendar:
@@ -243,7 +250,9 @@ def cite(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+@lru_cache(maxsize=1024)
 def day_text(day: dt.date) -> str:
+    # Cached: a timeline names the same few days dozens of times, and strftime is slow.
     return day.strftime("%a %Y-%m-%d")
 
 
@@ -265,17 +274,19 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(NEW_YORK).date()
 
 
-def skipped_days(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> str:
-    """Weekday non-business days in [first, last], named, for the computation text."""
+@cache
+def _holiday_names() -> dict[dt.date, str]:
+    """Name of each Federal holiday and Inauguration Day (built once; callers only read it)."""
     names = {h.date: h.name for h in federal_holidays()}
     names.update({d.date: "Inauguration Day" for d in inauguration_days()})
-    out = []
-    day = first
-    while day <= last:
-        if day.weekday() < 5 and not calendar.is_business_day(day):
-            name = names.get(day, "settings.calendar.extra_non_business_days")
-            out.append(f"{day_text(day)} ({name})")
-        day += dt.timedelta(days=1)
+    return names
+
+
+def skipped_days(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> str:
+    """Weekday non-business days in [first, last], named, for the computation text."""
+    names = _holiday_names()
+    out = [f"{day_text(day)} ({names.get(day, 'settings.calendar.extra_non_business_days')})"
+           for day in calendar.non_business_weekdays(first, last)]
     notes = []
     if out:
         notes.append("skipping " + ", ".join(out))
