@@ -7,8 +7,9 @@ pass; only passes are recorded, so a cache can never hide an error, and any chan
 to the input, the schema or the tool misses it. Writes are atomic and failures to
 write are ignored (a read-only home directory simply means no cache).
 
-Parsed rule packs (plain data and source spans, as JSON: never pickle, since a cache
-folder must not be able to run code) are kept the same way, keyed by content.
+Parsed rule packs and documents (plain data and source spans, as JSON: never pickle,
+since a cache folder must not be able to run code) are kept the same way, keyed by
+content and by source_fingerprint (the code that produced them).
 
 OFFERCHECK_CACHE_DIR chooses the folder; OFFERCHECK_NO_CACHE=1 turns it off.
 """
@@ -18,9 +19,18 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from checker import __version__
+
+# A file changed this recently may change again without its stat data changing (the
+# file system's clock ticks coarsely), so its stat data does not vouch for its content.
+SETTLED_NS = 2_000_000_000
+
+
+def enabled() -> bool:
+    return _directory() is not None
 
 
 def _directory() -> Path | None:
@@ -77,10 +87,67 @@ def store_json(kind: str, content_sha: str, value: object) -> None:
     try:
         import json
 
+        # Encoded before the temporary file exists: a value JSON cannot hold leaves nothing.
+        text = json.dumps(value, separators=(",", ":"))
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle, separators=(",", ":"))
+            handle.write(text)
         os.replace(tmp, target)
     except (OSError, TypeError, ValueError):
         pass
+
+
+def source_files(package: Path) -> list[Path]:
+    """Every *.py file under package, sorted as sorted(package.rglob("*.py")) sorts them."""
+    return [Path(path) for _, path in _source_entries(package)]
+
+
+def _source_entries(package: Path) -> list[tuple[str, str]]:
+    """(name relative to package, path) of every *.py file under package, sorted."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(folder: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py") and entry.is_file():
+                    found.append((parts + (entry.name,), entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, parts + (entry.name,))
+
+    walk(str(package), ())
+    found.sort()
+    return [("/".join(parts), path) for parts, path in found]
+
+
+def source_fingerprint(package: Path) -> str:
+    """sha256 over the relative name and content of every *.py file under package.
+
+    The value depends on the files' content only (an identical copy elsewhere has the
+    same fingerprint). Reading and hashing ~60 files on every run costs more than the
+    rest of a cache lookup, so the value is remembered under the files' stat data (inode,
+    size, mtime, ctime: an edit, a rename over the file or a checkout changes ctime and
+    nothing can set it back) and recomputed whenever any of it differs. While a file is
+    younger than SETTLED_NS the value is not remembered, since a second write within the
+    same clock tick would leave the stat data unchanged.
+    """
+    files = _source_entries(package)
+    now = time.time_ns()
+    settled = True
+    stat_lines = [str(package)]
+    for name, path in files:
+        st = os.stat(path)
+        settled = settled and max(st.st_mtime_ns, st.st_ctime_ns) < now - SETTLED_NS
+        stat_lines.append(f"{name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}")
+    stat_key = hashlib.sha256("\n".join(stat_lines).encode()).hexdigest()
+    known = load_json("source-fingerprint", stat_key)
+    if isinstance(known, str):
+        return known
+    digest = hashlib.sha256()
+    for name, path in files:
+        with open(path, "rb") as handle:
+            digest.update(name.encode() + b"\0" + hashlib.sha256(handle.read()).digest())
+    value = digest.hexdigest()
+    if settled:
+        store_json("source-fingerprint", stat_key, value)
+    return value

@@ -67,8 +67,10 @@ def _validator() -> Any:
 
 def load_document(path: str, *, text: str | bytes | None = None) -> OfferDocument:
     """Load, validate and convert one offer-state document; raise DocumentError."""
+    # A file's parse is reused from an earlier run of the same bytes (yamlsource.load_bytes):
+    # a document checked again and again need not be parsed again and again.
     loaded = load_text(text, path, DocumentError) if text is not None else \
-        load_file(path, DocumentError)
+        load_file(path, DocumentError, cache_kind="offer-state-parse")
     return document_from_source(loaded)
 
 

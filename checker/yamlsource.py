@@ -10,23 +10,20 @@ Python values ourselves so that we can:
   date checks see exactly that text (PyYAML would otherwise build naive datetimes).
 
 JSON is read through the same path: JSON documents are YAML flow documents.
+
+The PyYAML part lives in yamlparse.py, imported only when bytes are actually parsed:
+load_bytes can reuse the parse of identical bytes from an earlier run (cache.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from checker.errors import OfferCheckError, SourceSpan
-
-try:  # the C loader is much faster; fall back only where libyaml is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Limits. A 50 MB offer-state document is not a real document: it is an attack or a mistake.
 MAX_INPUT_BYTES = 8 * 1024 * 1024
@@ -35,11 +32,6 @@ MAX_VALUES = 250_000
 MAX_DEPTH = 100
 
 PathKey = tuple[str | int, ...]
-
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_STR_TAG = "tag:yaml.org,2002:str"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_SCALAR_BUILDER = yaml.constructor.SafeConstructor()
 
 
 @dataclass
@@ -71,72 +63,6 @@ class LoadedSource:
     source_map: SourceMap
 
 
-def _span(file: str, node: yaml.Node) -> SourceSpan:
-    return SourceSpan(file, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _Builder:
-    def __init__(self, file: str, error_class: type[OfferCheckError]):
-        self.file = file
-        self.error_class = error_class
-        self.count = 0
-        self.source_map = SourceMap(file)
-
-    def fail(self, node: yaml.Node, message: str, path: PathKey = ()) -> OfferCheckError:
-        return self.error_class(message, _span(self.file, node), format_path(path) or None)
-
-    def build(self, node: yaml.Node, path: PathKey, depth: int, active: set[int]) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise self.fail(node, f"document expands to more than {MAX_VALUES:,} values "
-                                  "(YAML aliases nested too deeply?); refusing to load it", path)
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels", path)
-        self.source_map.values.setdefault(path, _span(self.file, node))
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, path)
-        if id(node) in active:
-            raise self.fail(node, "recursive YAML alias", path)
-        active.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, path + (i,), depth + 1, active)
-                        for i, item in enumerate(node.value)]
-            if isinstance(node, yaml.MappingNode):
-                return self.mapping(node, path, depth, active)
-        finally:
-            active.discard(id(node))
-        raise self.fail(node, f"unsupported YAML node {node.tag}", path)  # pragma: no cover
-
-    def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        if node.tag in (_TIMESTAMP_TAG, _STR_TAG):
-            return node.value  # keep dates as written; the schema and loader check them
-        if not node.tag.startswith("tag:yaml.org,2002:"):
-            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed", path)
-        try:
-            return _SCALAR_BUILDER.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise self.fail(node, f"bad YAML scalar: {exc.problem or exc}", path) from None
-
-    def mapping(self, node: yaml.MappingNode, path: PathKey, depth: int, active: set[int]) -> dict:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                raise self.fail(key_node, "YAML merge keys ('<<') are not supported; "
-                                          "write the keys out", path)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "mapping keys must be plain strings", path)
-            key = key_node.value if key_node.tag in (_STR_TAG, _TIMESTAMP_TAG) else \
-                str(self.scalar(key_node, path))
-            if key in out:
-                first = self.source_map.keys[path + (key,)]
-                raise self.fail(key_node, f"duplicate key {key!r} (first defined at line "
-                                          f"{first.line})", path + (key,))
-            self.source_map.keys[path + (key,)] = _span(self.file, key_node)
-            out[key] = self.build(value_node, path + (key,), depth + 1, active)
-        return out
-
-
 def format_path(path: PathKey) -> str:
     """("classes", 0, "sought") -> "classes[0].sought"."""
     out = ""
@@ -159,20 +85,10 @@ def load_text(text: bytes | str, file: str,
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error_class(f"not UTF-8 text (byte {exc.start})", SourceSpan(file, 1, 1)) from None
-    loader = _Loader(decoded)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = SourceSpan(file, mark.line + 1, mark.column + 1) if mark else SourceSpan(file, 1, 1)
-        raise error_class(f"malformed YAML: {exc.problem or exc.context}", span) from None
-    except yaml.YAMLError as exc:
-        raise error_class(f"malformed YAML: {exc}", SourceSpan(file, 1, 1)) from None
-    finally:
-        loader.dispose()
-    builder = _Builder(file, error_class)
-    data = None if node is None else builder.build(node, (), 0, set())
-    return LoadedSource(file, hashlib.sha256(raw).hexdigest(), data, builder.source_map)
+    from checker.yamlparse import parse
+
+    data, source_map = parse(decoded, file, error_class)
+    return LoadedSource(file, hashlib.sha256(raw).hexdigest(), data, source_map)
 
 
 def load_file(path: str | Path, error_class: type[OfferCheckError] = OfferCheckError,
@@ -205,21 +121,59 @@ def read_file(path: str | Path, error_class: type[OfferCheckError] = OfferCheckE
 def load_bytes(raw: bytes, name: str, error_class: type[OfferCheckError] = OfferCheckError,
                max_bytes: int = MAX_INPUT_BYTES, cache_kind: str | None = None) -> LoadedSource:
     """Parse bytes read by read_file (see load_file)."""
-    if cache_kind is None:
-        return load_text(raw, name, error_class, max_bytes)
     from checker import cache
 
+    if cache_kind is None or len(raw) > max_bytes or not cache.enabled():
+        return load_text(raw, name, error_class, max_bytes)
     sha = hashlib.sha256(raw).hexdigest()
-    stored = cache.load_json(cache_kind, sha)
-    if isinstance(stored, dict) and "data" in stored:
-        smap = SourceMap(name,
-                         {tuple(p): SourceSpan(name, line, col) for p, line, col in stored["values"]},
-                         {tuple(p): SourceSpan(name, line, col) for p, line, col in stored["keys"]})
-        return LoadedSource(name, sha, stored["data"], smap)
+    key = sha + ":" + _parser_fingerprint()
+    stored = cache.load_json(cache_kind, key)
+    if isinstance(stored, dict):
+        try:
+            smap = SourceMap(name,
+                             {tuple(p): SourceSpan(name, line, col) for p, line, col in stored["values"]},
+                             {tuple(p): SourceSpan(name, line, col) for p, line, col in stored["keys"]})
+            return LoadedSource(name, sha, stored["data"], smap)
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged record: parse the bytes again
     loaded = load_text(raw, name, error_class, max_bytes)
-    cache.store_json(cache_kind, sha, {
-        "data": loaded.data,
-        "values": [[list(p), s.line, s.column] for p, s in loaded.source_map.values.items()],
-        "keys": [[list(p), s.line, s.column] for p, s in loaded.source_map.keys.items()],
-    })
+    # Only values that JSON gives back exactly are recorded (a !!binary scalar's bytes are
+    # not): a parse read from the cache is the parse of the file, always.
+    if _json_exact(loaded.data):
+        cache.store_json(cache_kind, key, {
+            "data": loaded.data,
+            "values": [[list(p), s.line, s.column] for p, s in loaded.source_map.values.items()],
+            "keys": [[list(p), s.line, s.column] for p, s in loaded.source_map.keys.items()],
+        })
     return loaded
+
+
+@lru_cache(maxsize=1)
+def _parser_fingerprint() -> str:
+    """What a parse depends on besides the bytes: this package's code and the PyYAML install.
+
+    PyYAML is identified by where its __init__.py is and its size and mtime (an upgrade
+    rewrites it), without importing it: not importing PyYAML is what the cache is for."""
+    import importlib.util
+    import os
+
+    from checker import cache
+
+    spec = importlib.util.find_spec("yaml")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    stamp = ""
+    if origin:
+        st = os.stat(origin)
+        stamp = f"{origin}:{st.st_size}:{st.st_mtime_ns}"
+    return cache.source_fingerprint(Path(__file__).resolve().parent) + ":" + stamp
+
+
+def _json_exact(value: Any) -> bool:
+    """True if json.loads(json.dumps(value)) gives back the same types and values."""
+    if value is None or isinstance(value, (str, int, float)):  # bool is an int
+        return True
+    if type(value) is list:
+        return all(_json_exact(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _json_exact(v) for k, v in value.items())
+    return False
