@@ -21,7 +21,6 @@ runs well under half of them (an inapplicable rule never runs its expr).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -57,7 +56,7 @@ def fingerprinted_files() -> list[Path]:
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """What a pack's checks depend on besides its own bytes: schemas, code, CEL build."""
-    digest = hashlib.sha256()
+    digest = cache.sha256()
     for name in SCHEMAS:
         digest.update(f"{name}={schema_sha256(name)}\n".encode())
     digest.update(f"code={cache.source_fingerprint(PACKAGE_DIR)}\n".encode())
@@ -78,7 +77,7 @@ def load(raw: bytes, name: str) -> Pack | None:
     """The pack recorded for these bytes, or None (never recorded, or unusable)."""
     if os.environ.get("OFFERCHECK_NO_CACHE"):
         return None
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = cache.sha256(raw).hexdigest()
     record = cache.load_json(KIND, _content_key(sha))
     if not isinstance(record, dict):
         return None

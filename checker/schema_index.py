@@ -103,9 +103,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def schema_sha256(name: str) -> str:
-    import hashlib
+    from checker.cache import sha256
 
-    return hashlib.sha256(_schema_text(name).encode("utf-8")).hexdigest()
+    return sha256(_schema_text(name).encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=None)

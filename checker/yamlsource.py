@@ -17,12 +17,12 @@ load_bytes can reuse the parse of identical bytes from an earlier run (cache.py)
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from checker import cache
 from checker.errors import OfferCheckError, SourceSpan
 
 # Limits. A 50 MB offer-state document is not a real document: it is an attack or a mistake.
@@ -88,7 +88,7 @@ def load_text(text: bytes | str, file: str,
     from checker.yamlparse import parse
 
     data, source_map = parse(decoded, file, error_class)
-    return LoadedSource(file, hashlib.sha256(raw).hexdigest(), data, source_map)
+    return LoadedSource(file, cache.sha256(raw).hexdigest(), data, source_map)
 
 
 def load_file(path: str | Path, error_class: type[OfferCheckError] = OfferCheckError,
@@ -121,11 +121,9 @@ def read_file(path: str | Path, error_class: type[OfferCheckError] = OfferCheckE
 def load_bytes(raw: bytes, name: str, error_class: type[OfferCheckError] = OfferCheckError,
                max_bytes: int = MAX_INPUT_BYTES, cache_kind: str | None = None) -> LoadedSource:
     """Parse bytes read by read_file (see load_file)."""
-    from checker import cache
-
     if cache_kind is None or len(raw) > max_bytes or not cache.enabled():
         return load_text(raw, name, error_class, max_bytes)
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = cache.sha256(raw).hexdigest()
     key = sha + ":" + _parser_fingerprint()
     stored = cache.load_json(cache_kind, key)
     if isinstance(stored, dict):
@@ -156,8 +154,6 @@ def _parser_fingerprint() -> str:
     rewrites it), without importing it: not importing PyYAML is what the cache is for."""
     import importlib.util
     import os
-
-    from checker import cache
 
     spec = importlib.util.find_spec("yaml")
     origin = spec.origin if spec is not None and spec.origin else ""
