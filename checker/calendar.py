@@ -309,14 +309,19 @@ def calendar_for(settings: CalendarSettings | Mapping[str, Any] | None = None) -
     return _build(settings)
 
 
+# Built once: rule functions (bd.*, td.*) ask for these calendars on every call.
+_SEC_SETTINGS = CalendarSettings()
+_XNAS_SETTINGS = CalendarSettings(kind=XNAS)
+
+
 def sec_calendar() -> BusinessCalendar:
     """The default SEC business-day calendar (Inauguration Day a holiday, closures counted)."""
-    return _build(CalendarSettings())
+    return _build(_SEC_SETTINGS)
 
 
 def xnas_calendar() -> BusinessCalendar:
     """The Nasdaq trading-day calendar."""
-    return _build(CalendarSettings(kind=XNAS))
+    return _build(_XNAS_SETTINGS)
 
 
 _sec: BusinessCalendar | None = None

@@ -40,6 +40,8 @@ from checker.document import OfferDocument
 KINDS = ("commencement", "milestone", "period_end", "expiration", "withdrawal", "notice_deadline",
          "filing", "delivery", "payment", "purchase_bar")
 
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
 #: settings.counting defaults (sec-rules.md C7, C9, C10, C11; C&DI 101.17). The schema
 #: states the same defaults (tests/unit/test_timeline.py checks they agree).
 DEFAULTS: dict[str, Any] = {
@@ -250,9 +252,16 @@ def cite(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
-@lru_cache(maxsize=1024)
 def day_text(day: dt.date) -> str:
+    if day.__class__ is dt.date:
+        return _date_text(day)
+    return day.strftime("%a %Y-%m-%d")
+
+
+@lru_cache(maxsize=1024)
+def _date_text(day: dt.date) -> str:
     # Cached: a timeline names the same few days dozens of times, and strftime is slow.
+    # Plain dates only: equal aware datetimes in two zones can fall on different days.
     return day.strftime("%a %Y-%m-%d")
 
 
@@ -310,8 +319,7 @@ def compute_timeline(document: OfferDocument) -> Timeline:
     timeline_events.withdrawal(ctx)
     timeline_events.after_expiration(ctx)
     timeline_events.dtc_account(ctx)
-    order = {kind: i for i, kind in enumerate(KINDS)}
-    events = sorted(enumerate(ctx.events), key=lambda p: (p[1].at, order.get(p[1].kind, 99), p[0]))
+    events = sorted(enumerate(ctx.events), key=lambda p: (p[1].at, _KIND_ORDER.get(p[1].kind, 99), p[0]))
     as_of = document.get(("offer", "as_of"))
     return Timeline(
         offer_id=document.get(("offer", "id")) or "offer", title=document.get(("offer", "title")),
