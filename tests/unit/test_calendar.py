@@ -449,6 +449,15 @@ def test_between_matches_naive_count(cal: BusinessCalendar, first: date, span: i
         assert cal.business_days_between(first, last, include_end=False) == naive - cal.is_business_day(last)
 
 
+@property_test
+@given(calendars, in_range, st.integers(min_value=-3, max_value=60))
+def test_non_business_weekdays_matches_naive_scan(cal: BusinessCalendar, first: date, span: int) -> None:
+    last = first + timedelta(days=span)
+    naive = [first + timedelta(days=k) for k in range(span + 1)
+             if (first + timedelta(days=k)).weekday() < 5 and not _reference_is_open(cal, first + timedelta(days=k))]
+    assert cal.non_business_weekdays(first, last) == naive
+
+
 def test_extra_non_business_days_setting() -> None:
     # 2001-12-24 was an Executive-Order closure, a business day under C13 unless a
     # document lists it in settings.calendar.extra_non_business_days.
