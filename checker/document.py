@@ -11,12 +11,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checker.errors import DocumentError, SourceSpan
-from checker.schema_index import SchemaIndex, load_schema, schema_index, schema_sha256
+from checker.schema_index import SchemaIndex, schema_index, schema_sha256
 from checker.yamlsource import LoadedSource, PathKey, format_path, load_file, load_text
 
 DEFAULT_TIMEZONE = "America/New_York"
@@ -54,15 +53,6 @@ class OfferDocument:
             except (KeyError, IndexError, TypeError):
                 return default
         return node
-
-
-@lru_cache(maxsize=None)
-def _validator() -> Any:
-    # Imported here: jsonschema is the heaviest import on the check path.
-    from jsonschema import Draft202012Validator
-
-    schema = load_schema(OFFER_STATE_SCHEMA)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def load_document(path: str, *, text: str | bytes | None = None) -> OfferDocument:
@@ -108,72 +98,17 @@ class DocumentErrors(DocumentError):
 
 
 def validation_errors(loaded: LoadedSource) -> list[DocumentError]:
-    """Schema errors as one-line DocumentErrors, in file order."""
-    if not isinstance(loaded.data, dict):
-        return [DocumentError("an offer-state document is a mapping with 'schema_version' and "
-                              "'offer' at the top", SourceSpan(loaded.path, 1, 1))]
-    index = schema_index(OFFER_STATE_SCHEMA)
-    out: list[DocumentError] = []
-    for error in _validator().iter_errors(loaded.data):
-        out.append(_explain(error, loaded, index))
-    out.sort(key=lambda e: (e.span.line, e.span.column) if e.span else (0, 0))
-    return out[:MAX_ERRORS_REPORTED]
+    """Schema errors as one-line DocumentErrors, in file order (see document_errors.py)."""
+    from checker.document_errors import validation_errors
+
+    return validation_errors(loaded)
 
 
-_KIND_HINTS = {
-    "money": "an exact dollar amount: a string like \"24.50\" or an integer",
-    "nonnegative_money": "a non-negative exact dollar amount: a string like \"24.50\" or an integer",
-    "decimal": "an exact decimal: a string like \"1.05\" or an integer",
-    "percent": "percent points as a string like \"9.50\" (9.50%) or an integer",
-    "datetime": "a date-time like 2003-02-11T17:00:00-05:00",
-    "date": "a date like 2003-02-11",
-    "shares": "a whole number of shares between 0 and 10^15",
-    "count": "a whole, non-negative number",
-    "id": "an identifier: letters, digits, '.', '_' or '-' (max 64), starting with a letter or digit",
-}
+def _hint(kind: str) -> str:
+    """How to write a value of this kind, for an error message (rare: kept out of the import)."""
+    from checker.document_errors import KIND_HINTS
 
-
-def _explain(error: Any, loaded: LoadedSource, index: SchemaIndex) -> DocumentError:
-    path = tuple(error.absolute_path)
-    smap = loaded.source_map
-    kind = index.kind_of(error.schema) if isinstance(error.schema, dict) else None
-    if kind is None and error.validator in ("type", "pattern", "minimum", "maximum"):
-        kind = index.kind_of(index.lookup(path)) if path else None
-    instance = error.instance
-    if error.validator == "additionalProperties":
-        extra = sorted(set(instance) - set(error.schema.get("properties", {})))
-        key = extra[0] if extra else None
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        span = smap.span_for(path + (key,), prefer_key=True) if key else smap.span_for(path)
-        return DocumentError(f"unknown key {key!r}; allowed here: {allowed}", span,
-                             format_path(path + ((key,) if key else ())))
-    if error.validator == "required":
-        return DocumentError(error.message.replace("is a required property",
-                                                   "is required here"),
-                             smap.span_for(path), format_path(path) or "(top level)")
-    if isinstance(instance, float) and kind in ("money", "nonnegative_money", "decimal", "percent"):
-        return DocumentError(f"{instance!r} is a float; floats are inexact, write it as a "
-                             f"quoted string such as \"{instance}\" ({_KIND_HINTS[kind]})",
-                             smap.span_for(path), format_path(path))
-    if kind in _KIND_HINTS and error.validator in ("type", "pattern", "minimum", "maximum",
-                                                   "format", "maxLength"):
-        return DocumentError(f"{_short(instance)} is not {_KIND_HINTS[kind]}",
-                             smap.span_for(path), format_path(path))
-    if error.validator == "maxItems":
-        return DocumentError(f"a list of {len(instance):,} items; at most {error.validator_value:,} "
-                             "are allowed here (the limit keeps every check fast)",
-                             smap.span_for(path), format_path(path))
-    if error.validator == "enum":
-        options = ", ".join(repr(o) for o in error.validator_value)
-        return DocumentError(f"{_short(instance)} is not one of {options}",
-                             smap.span_for(path), format_path(path))
-    return DocumentError(error.message if len(error.message) < 300 else error.message[:300] + "…",
-                         smap.span_for(path), format_path(path) or None)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return KIND_HINTS.get(kind, kind)
 
 
 def _document_timezone(loaded: LoadedSource) -> ZoneInfo:
@@ -221,12 +156,12 @@ class _Converter:
             # float, and floats are how money goes wrong.
             raise self.fail(path, f"{value!r} is a float; write it as "
                                   f"{'an integer' if kind in ('shares', 'count') else 'a quoted string'}"
-                                  f" ({_KIND_HINTS.get(kind, kind)})")
+                                  f" ({_hint(kind)})")
         if kind in ("money", "nonnegative_money", "decimal", "percent"):
             try:
                 return Decimal(value) if isinstance(value, (str, int)) else value
             except InvalidOperation:  # the schema pattern makes this unreachable; belt and braces
-                raise self.fail(path, f"{value!r} is not {_KIND_HINTS[kind]}") from None
+                raise self.fail(path, f"{value!r} is not {_hint(kind)}") from None
         if kind == "date":
             try:
                 return dt.date.fromisoformat(value)
@@ -239,7 +174,7 @@ class _Converter:
     def datetime(self, value: str, path: PathKey) -> dt.datetime:
         m = _DATETIME_RE.match(value)
         if not m:
-            raise self.fail(path, f"{value!r} is not {_KIND_HINTS['datetime']}")
+            raise self.fail(path, f"{value!r} is not {_hint('datetime')}")
         year, month, day, hour, minute = (int(g) for g in m.groups()[:5])
         second = int(m.group(6) or 0)
         micro = int((m.group(7) or "0").ljust(6, "0"))
