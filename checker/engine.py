@@ -21,6 +21,7 @@ from checker.document import OfferDocument
 from checker.engine_facts import (derived_explanations, instance_facts, missing_paths,
                                   qualify_missing)
 from checker.engine_instances import instances
+from checker.engine_plan import RulePlan, plan_for
 from checker.engine_session import Outcome, PackRun, Session
 from checker.expr import cel_value
 from checker.findings import Finding, Status
@@ -54,25 +55,28 @@ def select_packs(packs: list[Pack], when: LawDate) -> tuple[list[Pack], list[Pac
     return chosen, [p for p in packs if p not in chosen]
 
 
-def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | None
-             ) -> list[Finding]:
-    """All findings, in a deterministic order (rule id, then instance order)."""
-    names = frozenset().union(*(rule.read_names() for rule in rules)) if rules else frozenset()
-    view = document_view(document, names)
-    needed = frozenset(c for rule in rules for c in rule.calculators)
-    derived = cel_value(compute_derived(document, needed))
+def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | None,
+             rewrite: bool = True) -> list[Finding]:
+    """All findings, in a deterministic order (rule id, then instance order).
+
+    rewrite=False evaluates the programs as compiled, without the alias rewriting
+    (engine_plan): slower, and the reference the rewriting is tested against.
+    """
+    plan = plan_for(rules, rewrite)
+    view = document_view(document, plan.names)
+    derived = cel_value(compute_derived(document, plan.calculators))
     runs: dict[str, PackRun] = {}
-    session = Session(view, as_of, derived, rules)
+    session = Session(view, as_of, derived, plan)
     findings: list[Finding] = []
     # The CEL extension prints Python callback failures to stderr; we report them in
     # findings instead, so keep them off the user's terminal.
     with contextlib.redirect_stderr(io.StringIO()):
-        for rule in sorted(rules, key=lambda r: r.id):
+        for rule in plan.rules:
             run = runs.get(rule.pack.id)
             if run is None:
                 run = runs[rule.pack.id] = PackRun(rule.pack, session)
             run.activate()
-            findings.extend(_evaluate_rule(rule, run, document))
+            findings.extend(_evaluate_rule(plan.by_rule[id(rule)], run, document))
     return findings
 
 
@@ -124,8 +128,9 @@ def _trim(value: Any, schema: dict[str, Any] | None, index: Any, names: frozense
     return cel_value(value)
 
 
-def _evaluate_rule(rule: Rule, run: PackRun, document: OfferDocument) -> Iterator[Finding]:
-    for label, bindings, failure in instances(rule, run, document):
+def _evaluate_rule(planned: RulePlan, run: PackRun, document: OfferDocument) -> Iterator[Finding]:
+    rule = planned.rule
+    for label, bindings, failure in instances(planned, run, document):
         if failure is not None and failure.kind == "none":
             yield _finding(rule, None, Status.NOT_APPLICABLE,
                            f"Not applicable: the document lists nothing to check in {failure.value}.",
@@ -133,11 +138,13 @@ def _evaluate_rule(rule: Rule, run: PackRun, document: OfferDocument) -> Iterato
             continue
         # The loop variables are bound in the context while this instance is evaluated:
         # engine_instances.instances yields from inside its loops.
-        yield _evaluate_instance(rule, run, document, label or None, bindings, failure)
+        yield _evaluate_instance(planned, run, document, label or None, bindings, failure)
 
 
-def _evaluate_instance(rule: Rule, run: PackRun, document: OfferDocument, label: str | None,
+def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument, label: str | None,
                        bindings: dict[str, PathKey], failure: Outcome | None) -> Finding:
+    rule = planned.rule
+
     def finish(status: Status, message: Any, missing: tuple[str, ...] = ()) -> Finding:
         return _finding(rule, label, status, message, document, dict(bindings), missing)
 
@@ -151,11 +158,11 @@ def _evaluate_instance(rule: Rule, run: PackRun, document: OfferDocument, label:
 
     if failure is not None:
         return not_good(failure, "for_each")
-    bad = run.ensure_variables(rule.variables_used)
+    bad = run.ensure_variables(planned.variables)
     if bad is not None:
         return not_good(bad, "variables")
-    if rule.when is not None:
-        applies = run.run(rule.when)
+    if planned.when is not None:
+        applies = run.run(planned.when)
         if applies.kind != "ok":
             return not_good(applies, "when")
         if applies.value is not True:
@@ -170,23 +177,24 @@ def _evaluate_instance(rule: Rule, run: PackRun, document: OfferDocument, label:
         return finish(Status.NOT_EVALUABLE,
                       "Cannot evaluate: missing fact(s) " + ", ".join(names) + "."
                       + derived_explanations(document, missing), names)
-    result = run.run(rule.expr)
+    result = run.run(planned.expr)
     if result.kind != "ok":
         return not_good(result, "expr")
     if not isinstance(result.value, bool):
         return finish(Status.ERROR, f"Rule error in expr: returned {result.value!r}, not a boolean")
     status = Status.PASS if result.value else Status.FAIL
     # The message is computed on first access, with this instance's loop indexes.
-    snapshot = {k: v for k, v in run.bound.items() if k.startswith("__i_")}
-    return finish(status, lambda: _message(rule, run, status, snapshot))
+    snapshot = {name: run.bound[name] for name in planned.indexes}
+    return finish(status, lambda: _message(planned, run, status, snapshot))
 
 
-def _message(rule: Rule, run: PackRun, status: Status, snapshot: dict[str, int]) -> str:
-    if rule.message_expr is not None:
+def _message(planned: RulePlan, run: PackRun, status: Status, snapshot: dict[str, int]) -> str:
+    rule = planned.rule
+    if planned.message_expr is not None:
         run.activate()
         run.bound.update(snapshot)
         with contextlib.redirect_stderr(io.StringIO()):
-            text = run.run(rule.message_expr)
+            text = run.run(planned.message_expr)
         if text.kind == "ok" and isinstance(text.value, str):
             return text.value
         note = f" (message_expr failed: {text.value})" if text.kind != "ok" else ""

@@ -11,14 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.document import OfferDocument
+from checker.engine_plan import RulePlan
 from checker.engine_session import Outcome, PackRun
-from checker.rulepack import Rule, loop_index
+from checker.rulepack import loop_index
 from checker.yamlsource import PathKey, format_path
 
 
-def instances(rule: Rule, run: PackRun, document: OfferDocument
+def instances(planned: RulePlan, run: PackRun, document: OfferDocument
               ) -> Iterator[tuple[str | None, dict[str, PathKey], Outcome | None]]:
     """(instance label, loop var → concrete path, failure) for each combination."""
+    rule = planned.rule
     if not rule.for_each:
         yield None, {}, None
         return
@@ -40,14 +42,15 @@ def instances(rule: Rule, run: PackRun, document: OfferDocument
         index_name = loop_index(loop.var)
         for i, item in enumerate(items if isinstance(items, list) else []):
             run.bound[index_name] = i
-            item_label = extend_label(label, _label(item, i))
-            if loop.where is not None:
-                keep = run.run(loop.where)
+            where = planned.wheres[level]
+            if where is not None:
+                keep = run.run(where)
                 if keep.kind != "ok":
-                    yield "/".join(item_label), paths, keep
+                    yield "/".join(extend_label(label, _label(item, i))), paths, keep
                     continue
                 if keep.value is not True:
                     continue
+            item_label = extend_label(label, _label(item, i))
             paths[loop.var] = path + (i,)
             yield from expand(level + 1, item_label, paths)
             paths.pop(loop.var, None)

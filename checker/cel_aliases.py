@@ -1,0 +1,174 @@
+"""Rewrite CEL so that a program reads each fact from a top-level variable of its own.
+
+Why: the CEL extension copies a value every time a field is selected from a map,
+deeply (``derived.timeline.expiration`` copies the whole timeline before taking
+one date: ~190 µs), while reading a top-level variable or indexing a top-level
+list costs well under a microsecond. So the engine binds, once per document, an
+alias for each member chain the rules read, and runs rewritten programs:
+
+- ``derived.timeline.expiration``   → ``__a3``           (the value at that path)
+- ``has(derived.timeline.payment)`` → ``has(__a4.payment)``, where ``__a4`` is
+  ``{payment: ...}`` or ``{}``
+- ``c.kind`` for a for_each over ``conditions``
+                                    → ``(__a5[__i_c]).kind``, where ``__a5`` is the
+  column ``[{kind: item.kind} or {} for each item]`` (one small map per item
+  instead of the whole item);
+- ``params.x`` / ``variables.x``    → a variable holding just that value.
+
+A rewritten program computes exactly what the original computes whenever every
+alias it evaluates is bound, because it applies the same operations to the same
+values. An alias is left unbound when its path cannot be followed (a missing
+fact, a field of a non-object, a null variable), and then the program stops on
+"undefined variable"; the engine then runs the original program, which gives the
+original outcome (the missing key, the type error). So the rewriting is only ever
+a shortcut, never a second semantics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.cel_paths import KEYWORDS, MACROS, Token, matching, tokenize
+
+ALIAS_PREFIX = "__a"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """What an alias variable holds.
+
+    kind "path": the value at `parts` of the document view (root first, e.g.
+    ("derived", "timeline", "expiration")). kind "field": the object at `parts`
+    reduced to its `field` ({field: value}, or {} without it), for has(). kind
+    "column": for the list at `parts`, one such reduced map per item. kind "param" / "variable": the pack's
+    parameter or computed variable `field` (pack id in `parts`).
+    """
+
+    kind: str
+    parts: tuple[str, ...]
+    field: str = ""
+
+
+class AliasRegistry:
+    """Names aliases (``__a0``, ``__a1``, ...) so that one alias serves every rule reading it."""
+
+    def __init__(self) -> None:
+        self.names: dict[Alias, str] = {}
+        self.bare_roots: set[str] = set()  # roots the rewritten programs still read whole
+
+    def name(self, alias: Alias) -> str:
+        found = self.names.get(alias)
+        if found is None:
+            found = self.names[alias] = f"{ALIAS_PREFIX}{len(self.names)}"
+        return found
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A for_each variable: its name, the list it runs over, and its index variable."""
+
+    var: str
+    parts: tuple[str, ...]  # from the document root, or from an outer loop variable
+    index: str
+
+
+def flatten(source: str, loops: tuple[Loop, ...], roots: frozenset[str], pack_id: str,
+            registry: AliasRegistry) -> str:
+    """`source` with member chains read through aliases (see the module docstring)."""
+    tokens = tokenize(source)
+    shadowed = _comprehension_uses(tokens)
+    by_var = {loop.var: loop for loop in loops}
+    edits: list[tuple[int, int, str]] = []  # (start offset, end offset, text)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind != "ident" or tok.text in KEYWORDS or i in shadowed or \
+                (i > 0 and tokens[i - 1].text == "."):
+            i += 1
+            continue
+        fields, end = _chain(tokens, i)
+        if end < len(tokens) and tokens[end].text == "(" and not fields:
+            i += 1  # a function call, e.g. size(x) or has(x)
+            continue
+        in_has = i >= 2 and tokens[i - 1].text == "(" and tokens[i - 2].text == "has" and \
+            end < len(tokens) and tokens[end].text == ")"
+        text = _rewrite(tok.text, fields, in_has, by_var, roots, pack_id, registry)
+        if text is not None:
+            last = tokens[end - 1]
+            edits.append((tok.offset, last.offset + len(last.text), text))
+        i = end
+    out = source
+    for start, stop, text in reversed(edits):
+        out = out[:start] + text + out[stop:]
+    return out
+
+
+def _rewrite(root: str, fields: list[str], in_has: bool, by_var: dict[str, Loop],
+             roots: frozenset[str], pack_id: str, registry: AliasRegistry) -> str | None:
+    if root in by_var:
+        if not fields:
+            return f"({_loop_item(by_var[root], by_var, registry)})"
+        return _loop_field(by_var[root], fields[0], by_var, registry) + "".join("." + f for f in fields[1:])
+    if root in ("params", "variables"):
+        if not fields or in_has:
+            return None
+        kind = "param" if root == "params" else "variable"
+        name = registry.name(Alias(kind, (pack_id,), fields[0]))
+        return name + "".join("." + f for f in fields[1:])
+    if root not in roots:
+        return None
+    if not fields:
+        registry.bare_roots.add(root)  # read whole: filings.exists(...), size(amendments)
+        return None
+    if in_has:
+        # has(a.b.c) → has(X.c), X holding {c: a.b.c} or {}: the same answer, and no copy
+        # of a.b's other fields.
+        return registry.name(Alias("field", (root, *fields[:-1]), fields[-1])) + "." + fields[-1]
+    return registry.name(Alias("path", (root, *fields)))
+
+
+def _loop_item(loop: Loop, by_var: dict[str, Loop], registry: AliasRegistry) -> str:
+    """CEL text for the current item of `loop`."""
+    if loop.parts[0] in by_var:  # a list inside an outer loop's item
+        outer = by_var[loop.parts[0]]
+        inner = loop.parts[1:]
+        head = _loop_field(outer, inner[0], by_var, registry) + "".join("." + p for p in inner[1:]) \
+            if inner else f"({_loop_item(outer, by_var, registry)})"
+        return f"{head}[{loop.index}]"
+    return f"{registry.name(Alias('path', loop.parts))}[{loop.index}]"
+
+
+def _loop_field(loop: Loop, field: str, by_var: dict[str, Loop], registry: AliasRegistry) -> str:
+    """CEL text selecting `field` of the current item of `loop` (a column where possible)."""
+    if loop.parts[0] in by_var:
+        return f"({_loop_item(loop, by_var, registry)}).{field}"
+    return f"({registry.name(Alias('column', loop.parts, field))}[{loop.index}]).{field}"
+
+
+def _chain(tokens: list[Token], i: int) -> tuple[list[str], int]:
+    """The field names selected after tokens[i] (`a.b.c` → [b, c]), stopping before a
+    method call (`.filter(`), an index or anything else; and the index just past them."""
+    fields: list[str] = []
+    j = i + 1
+    while j + 1 < len(tokens) and tokens[j].text == "." and tokens[j + 1].kind == "ident":
+        if j + 2 < len(tokens) and tokens[j + 2].text == "(":
+            break
+        fields.append(tokens[j + 1].text)
+        j += 2
+    return fields, j
+
+
+def _comprehension_uses(tokens: list[Token]) -> set[int]:
+    """Indices of tokens naming a comprehension variable (its declaration and its uses)."""
+    scopes: list[tuple[str, int, int]] = []
+    for k in range(len(tokens) - 4):
+        if tokens[k].text == "." and tokens[k + 1].text in MACROS and tokens[k + 2].text == "(" \
+                and tokens[k + 3].kind == "ident" and tokens[k + 4].text == ",":
+            scopes.append((tokens[k + 3].text, k + 3, matching(tokens, k + 2)))
+    out: set[int] = set()
+    for name, start, stop in scopes:
+        for k in range(start, stop + 1):
+            if tokens[k].kind == "ident" and tokens[k].text == name and \
+                    (k == 0 or tokens[k - 1].text != "."):
+                out.add(k)
+    return out

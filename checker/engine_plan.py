@@ -1,0 +1,108 @@
+"""What the engine works out once per rule selection, not once per document.
+
+A Plan holds the rules in evaluation order, the field names and calculators they
+read, and each CEL program rewritten to read its facts through aliases
+(cel_aliases). `plan_for` caches plans by the identity of the rules, so a run
+over many documents (or `rules test` over many cases of one rule) builds each
+plan, and compiles each rewritten program, once.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from checker.cel_aliases import Alias, AliasRegistry, Loop, flatten
+from checker.expr import compile_expression
+from checker.rulepack import Rule, loop_index
+from checker.schema_index import schema_index
+
+UNDEFINED_ALIAS = "Undefined variable or function: '" + "__a"
+_CACHE_SIZE = 256
+
+
+class PlannedProgram:
+    """A rule's program rewritten to read aliases, compiled on first use.
+
+    `original` is the program as the pack compiled it: the engine runs it when the
+    rewritten one stops on an unbound alias (see cel_aliases), and in its place if the
+    rewriting produced nothing new.
+    """
+
+    __slots__ = ("original", "source", "_program")
+
+    def __init__(self, original: Any, source: str | None):
+        self.original = original
+        self.source = source
+        self._program: Any = None if source is not None else original
+
+    def execute(self, context: Any) -> Any:
+        program = self._program
+        if program is None:
+            program = self._program = compile_expression(self.source)
+        return program.execute(context)
+
+
+class RulePlan:
+    __slots__ = ("rule", "expr", "when", "message_expr", "wheres", "variables", "indexes")
+
+    def __init__(self, rule: Rule, plan: "Plan"):
+        loops = tuple(Loop(fe.var, fe.path, loop_index(fe.var)) for fe in rule.for_each)
+        self.rule = rule
+        self.expr = plan.program(rule.expr, rule.expr_source, loops, rule.pack.id)
+        self.when = plan.program(rule.when, rule.when_source, loops, rule.pack.id)
+        self.message_expr = plan.program(rule.message_expr, rule.message_expr_source, loops,
+                                         rule.pack.id)
+        self.wheres = tuple(plan.program(fe.where, fe.where_source, loops, rule.pack.id)
+                            for fe in rule.for_each)
+        self.variables = tuple(sorted(rule.variables_used))
+        self.indexes = tuple(loop.index for loop in loops)  # what a lazy message must restore
+
+
+class Plan:
+    def __init__(self, rules: list[Rule], rewrite: bool = True):
+        self.rewrite = rewrite
+        self.registry = AliasRegistry()
+        self.roots = frozenset(schema_index().property_names(schema_index().schema)) | {"derived"}
+        self.rules = tuple(sorted(rules, key=lambda r: r.id))
+        self.names = frozenset().union(*(rule.read_names() for rule in rules)) if rules else frozenset()
+        self.calculators = frozenset(c for rule in rules for c in rule.calculators)
+        self.packs = {rule.pack.id: rule.pack for rule in self.rules}
+        self.variables: dict[tuple[str, str], PlannedProgram] = {}
+        for rule in self.rules:
+            for name, var in rule.pack.variables.items():
+                key = (rule.pack.id, name)
+                if key not in self.variables:
+                    self.variables[key] = self.program(var.program, var.source, (), rule.pack.id)
+        self.by_rule = {id(rule): RulePlan(rule, self) for rule in self.rules}
+        self.aliases: tuple[tuple[str, Alias], ...] = tuple(
+            (name, alias) for alias, name in self.registry.names.items())
+        self.variable_alias = {(a.parts[0], a.field): name for name, a in self.aliases
+                               if a.kind == "variable"}
+
+    def program(self, original: Any, source: str | None, loops: tuple[Loop, ...], pack_id: str
+                ) -> PlannedProgram | None:
+        if original is None or source is None:
+            return None
+        if not self.rewrite:
+            return PlannedProgram(original, None)
+        rewritten = flatten(source, loops, self.roots, pack_id, self.registry)
+        return PlannedProgram(original, rewritten if rewritten != source else None)
+
+
+_plans: OrderedDict[tuple[bool | int, ...], Plan] = OrderedDict()
+
+
+def plan_for(rules: list[Rule], rewrite: bool = True) -> Plan:
+    """The (cached) plan for these rule objects; the plan keeps them alive, so ids stay unique.
+
+    rewrite=False runs every program as the pack compiled it: the reference semantics
+    the rewritten programs must reproduce (tests compare the two).
+    """
+    key = (rewrite, *(id(rule) for rule in rules))
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = Plan(rules, rewrite)
+        if len(_plans) > _CACHE_SIZE:
+            _plans.popitem(last=False)
+    return plan
