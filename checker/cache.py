@@ -9,7 +9,7 @@ write are ignored (a read-only home directory simply means no cache).
 
 Parsed rule packs and documents (plain data and source spans, as JSON: never pickle,
 since a cache folder must not be able to run code) are kept the same way, keyed by
-content and by source_fingerprint (the code that produced them).
+content and by the code that produced them.
 
 OFFERCHECK_CACHE_DIR chooses the folder; OFFERCHECK_NO_CACHE=1 turns it off.
 """
@@ -26,10 +26,10 @@ from checker import __version__
 try:
     # hashlib loads OpenSSL (~2.5 ms, a cost paid by every run); CPython's own SHA-256
     # module gives the same digests and our inputs are small (random.py does the same).
-    from _sha2 import sha256  # CPython >= 3.12
+    from _sha2 import sha256  # type: ignore[import-not-found]  # CPython >= 3.12
 except ImportError:
     try:
-        from _sha256 import sha256  # CPython 3.11
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef]  # CPython 3.11
     except ImportError:  # pragma: no cover - other Pythons
         from hashlib import sha256
 

@@ -28,12 +28,18 @@ def _span(file: str, node: yaml.Node) -> SourceSpan:
     return SourceSpan(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _position(node: yaml.Node) -> tuple[int, int]:
+    """1-based line and column; the SourceMap makes a span of it when asked for."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
 class _Builder:
     def __init__(self, file: str, error_class: type[OfferCheckError]):
         self.file = file
         self.error_class = error_class
         self.count = 0
-        self.source_map = SourceMap(file)
+        self.values: dict[PathKey, tuple[int, int]] = {}
+        self.keys: dict[PathKey, tuple[int, int]] = {}
 
     def fail(self, node: yaml.Node, message: str, path: PathKey = ()) -> OfferCheckError:
         return self.error_class(message, _span(self.file, node), format_path(path) or None)
@@ -45,7 +51,7 @@ class _Builder:
                                   "(YAML aliases nested too deeply?); refusing to load it", path)
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels", path)
-        self.source_map.values.setdefault(path, _span(self.file, node))
+        self.values.setdefault(path, _position(node))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if id(node) in active:
@@ -82,13 +88,12 @@ class _Builder:
             key = key_node.value if key_node.tag in (_STR_TAG, _TIMESTAMP_TAG) else \
                 str(self.scalar(key_node, path))
             if key in out:
-                first = self.source_map.keys[path + (key,)]
+                first_line = self.keys[path + (key,)][0]
                 raise self.fail(key_node, f"duplicate key {key!r} (first defined at line "
-                                          f"{first.line})", path + (key,))
-            self.source_map.keys[path + (key,)] = _span(self.file, key_node)
+                                          f"{first_line})", path + (key,))
+            self.keys[path + (key,)] = _position(key_node)
             out[key] = self.build(value_node, path + (key,), depth + 1, active)
         return out
-
 
 
 def parse(decoded: str, file: str, error_class: type[OfferCheckError]) -> tuple[Any, SourceMap]:
@@ -106,4 +111,4 @@ def parse(decoded: str, file: str, error_class: type[OfferCheckError]) -> tuple[
         loader.dispose()
     builder = _Builder(file, error_class)
     data = None if node is None else builder.build(node, (), 0, set())
-    return data, builder.source_map
+    return data, SourceMap(file, builder.values, builder.keys)

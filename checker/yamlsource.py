@@ -17,7 +17,7 @@ load_bytes can reuse the parse of identical bytes from an earlier run (cache.py)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,25 +34,68 @@ MAX_DEPTH = 100
 PathKey = tuple[str | int, ...]
 
 
-@dataclass
 class SourceMap:
-    """Spans of values and of mapping keys, by path (("classes", 0, "sought"))."""
+    """Spans of values and of mapping keys, by path (("classes", 0, "sought")).
 
-    file: str
-    values: dict[PathKey, SourceSpan] = field(default_factory=dict)
-    keys: dict[PathKey, SourceSpan] = field(default_factory=dict)
+    The tables may hold (line, column) pairs instead of SourceSpans: a span is made when
+    its path is first asked for, since a report points at a few hundred of a document's
+    thousands of values. The `values` and `keys` attributes always give SourceSpans.
+    """
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by content
+
+    def __init__(self, file: str, values: dict[PathKey, Any] | None = None,
+                 keys: dict[PathKey, Any] | None = None):
+        self.file = file
+        # path -> SourceSpan, or (line, column) until asked for
+        self._values: dict[PathKey, Any] = {} if values is None else values
+        self._keys: dict[PathKey, Any] = {} if keys is None else keys
+        self._pairs_left = True  # until values and keys have been made all SourceSpans
+
+    @property
+    def values(self) -> dict[PathKey, SourceSpan]:
+        self._all_spans()
+        return self._values
+
+    @property
+    def keys(self) -> dict[PathKey, SourceSpan]:
+        self._all_spans()
+        return self._keys
+
+    def _all_spans(self) -> None:
+        if self._pairs_left:
+            for table in (self._values, self._keys):
+                for path, where in table.items():
+                    if where.__class__ is tuple:
+                        table[path] = SourceSpan(self.file, *where)  # replaces a value: no resize
+            self._pairs_left = False
+
+    def _span(self, table: dict[PathKey, Any], path: PathKey) -> SourceSpan:
+        where = table[path]
+        if where.__class__ is tuple:
+            where = table[path] = SourceSpan(self.file, *where)
+        return where
 
     def span_for(self, path: PathKey, prefer_key: bool = False) -> SourceSpan:
         """The span of the value at path, or of its nearest enclosing value."""
         probe = tuple(path)
         while True:
-            if prefer_key and probe in self.keys:
-                return self.keys[probe]
-            if probe in self.values:
-                return self.values[probe]
+            if prefer_key and probe in self._keys:
+                return self._span(self._keys, probe)
+            if probe in self._values:
+                return self._span(self._values, probe)
             if not probe:
                 return SourceSpan(self.file, 1, 1)
             probe = probe[:-1]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, SourceMap)
+        return (self.file, self.values, self.keys) == (other.file, other.values, other.keys)
+
+    def __repr__(self) -> str:
+        return f"SourceMap(file={self.file!r}, values={self.values!r}, keys={self.keys!r})"
 
 
 @dataclass
@@ -128,40 +171,98 @@ def load_bytes(raw: bytes, name: str, error_class: type[OfferCheckError] = Offer
     stored = cache.load_json(cache_kind, key)
     if isinstance(stored, dict):
         try:
-            smap = SourceMap(name,
-                             {tuple(p): SourceSpan(name, line, col) for p, line, col in stored["values"]},
-                             {tuple(p): SourceSpan(name, line, col) for p, line, col in stored["keys"]})
-            return LoadedSource(name, sha, stored["data"], smap)
-        except (KeyError, TypeError, ValueError):
+            data = stored["data"]
+            return LoadedSource(name, sha, data, _recorded_map(name, data, stored["values"], stored["keys"]))
+        except (KeyError, TypeError, ValueError, StopIteration):
             pass  # a damaged record: parse the bytes again
     loaded = load_text(raw, name, error_class, max_bytes)
     # Only values that JSON gives back exactly are recorded (a !!binary scalar's bytes are
     # not): a parse read from the cache is the parse of the file, always.
     if _json_exact(loaded.data):
-        cache.store_json(cache_kind, key, {
-            "data": loaded.data,
-            "values": [[list(p), s.line, s.column] for p, s in loaded.source_map.values.items()],
-            "keys": [[list(p), s.line, s.column] for p, s in loaded.source_map.keys.items()],
-        })
+        positions = _positions(loaded.data, loaded.source_map)
+        if positions is not None:
+            cache.store_json(cache_kind, key, {"data": loaded.data, "values": positions[0],
+                                               "keys": positions[1]})
     return loaded
+
+
+# A parse record holds the data and, for the source map, only lines and columns: the
+# paths are those of the data's values and mapping keys, in document order (the order
+# the parser met them), so they are walked again rather than stored (a third of the size).
+
+def _positions(data: Any, source_map: SourceMap) -> tuple[list[int], list[int]] | None:
+    """Line, column of every value, and of every mapping key, flat, in document order."""
+    values: list[int] = []
+    keys: list[int] = []
+
+    def line_column(where: SourceSpan | tuple[int, int]) -> tuple[int, int]:
+        return where if isinstance(where, tuple) else (where.line, where.column)
+
+    def walk(value: Any, path: PathKey) -> None:
+        values.extend(line_column(source_map._values[path]))
+        if value.__class__ is dict:
+            for k, item in value.items():
+                child = path + (k,)
+                keys.extend(line_column(source_map._keys[child]))
+                walk(item, child)
+        elif value.__class__ is list:
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+
+    try:
+        walk(data, ())
+    except KeyError:
+        return None  # not a map of this data: record nothing
+    if len(values) != 2 * len(source_map._values) or len(keys) != 2 * len(source_map._keys):
+        return None
+    return values, keys
+
+
+def _recorded_map(name: str, data: Any, values: list[int], keys: list[int]) -> SourceMap:
+    """The source map of a parse record (see _positions); raises on a damaged one."""
+    value_at: dict[PathKey, tuple[int, int]] = {}
+    key_at: dict[PathKey, tuple[int, int]] = {}
+    next_value = iter(values).__next__
+    next_key = iter(keys).__next__
+
+    def walk(value: Any, path: PathKey) -> None:
+        value_at[path] = (next_value(), next_value())
+        if value.__class__ is dict:
+            for k, item in value.items():
+                child = path + (k,)
+                key_at[child] = (next_key(), next_key())
+                walk(item, child)
+        elif value.__class__ is list:
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+
+    walk(data, ())
+    if 2 * len(value_at) != len(values) or 2 * len(key_at) != len(keys) or \
+            not all(n.__class__ is int for n in values) or not all(n.__class__ is int for n in keys):
+        raise ValueError("not the positions of this data")
+    return SourceMap(name, value_at, key_at)
 
 
 @lru_cache(maxsize=1)
 def _parser_fingerprint() -> str:
-    """What a parse depends on besides the bytes: this package's code and the PyYAML install.
+    """What a parse depends on besides the bytes: the parser's code and the PyYAML install.
 
-    PyYAML is identified by where its __init__.py is and its size and mtime (an upgrade
-    rewrites it), without importing it: not importing PyYAML is what the cache is for."""
+    The code is this module and yamlparse.py (the builder, the record format). PyYAML is
+    identified by where its __init__.py is and its size and mtime (an upgrade rewrites it),
+    without importing it: not importing PyYAML is what the cache is for."""
     import importlib.util
     import os
 
+    digest = cache.sha256()
+    here = Path(__file__).resolve().parent
+    for name in ("yamlsource.py", "yamlparse.py"):
+        digest.update((here / name).read_bytes())
     spec = importlib.util.find_spec("yaml")
     origin = spec.origin if spec is not None and spec.origin else ""
-    stamp = ""
     if origin:
         st = os.stat(origin)
-        stamp = f"{origin}:{st.st_size}:{st.st_mtime_ns}"
-    return cache.source_fingerprint(Path(__file__).resolve().parent) + ":" + stamp
+        digest.update(f"{origin}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 def _json_exact(value: Any) -> bool:

@@ -161,3 +161,25 @@ def test_errors_are_never_recorded_and_a_damaged_record_is_ignored(tmp_path, iso
         record.write_text('{"data": 1, "values": [[1]]}')
     again = yamlsource.load_file(good, DocumentError, cache_kind="offer-state-parse")
     assert again.data == first.data and again.source_map == first.source_map
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "5\n",
+    "a: &x {b: [1, 2, {c: null}], d: 2003-01-08}\ne: *x\n1: one\ntrue: yes\nf: []\ng: {}\n",
+    "- [a, [b, [c]]]\n- {k: v}\n- 'q'\n",
+    '{"json": [1.5, -0.0, 1e300, "x"], "nested": {"deep": {"deeper": [true, false]}}}\n',
+])
+def test_a_parse_record_gives_back_the_same_values_and_spans_in_the_same_order(tmp_path, monkeypatch,
+                                                                              text):
+    path = tmp_path / "doc.yaml"
+    path.write_text(text)
+    fresh = yamlsource.load_text(text, str(path), DocumentError)
+    for attempt in range(2):  # the first records the parse, the second reads it back
+        if attempt and text:  # (an empty document has no values to record)
+            monkeypatch.setattr(yamlsource, "load_text", lambda *a: pytest.fail("parsed again"))
+        loaded = yamlsource.load_file(path, DocumentError, cache_kind="offer-state-parse")
+        assert loaded.data == fresh.data and repr(loaded.data) == repr(fresh.data)
+        assert list(loaded.source_map.values.items()) == list(fresh.source_map.values.items())
+        assert list(loaded.source_map.keys.items()) == list(fresh.source_map.keys.items())
+        assert loaded.sha256 == fresh.sha256
