@@ -9,10 +9,12 @@ plan, and compiles each rewritten program, once.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from typing import Any
 
-from checker.cel_aliases import Alias, AliasRegistry, Loop, flatten
+from checker import cache
+from checker.cel_aliases import ALIAS_PREFIX, Alias, AliasRegistry, Loop, flatten
 from checker.expr import compile_expression
 from checker.rulepack import Rule, loop_index
 from checker.schema_index import schema_index
@@ -68,6 +70,7 @@ class Plan:
         self.names = frozenset().union(*(rule.read_names() for rule in rules)) if rules else frozenset()
         self.calculators = frozenset(c for rule in rules for c in rule.calculators)
         self.packs = {rule.pack.id: rule.pack for rule in self.rules}
+        self._pending: list[tuple[PlannedProgram, str, tuple[Loop, ...], str]] = []
         self.variables: dict[tuple[str, str], PlannedProgram] = {}
         for rule in self.rules:
             for name, var in rule.pack.variables.items():
@@ -75,6 +78,8 @@ class Plan:
                 if key not in self.variables:
                     self.variables[key] = self.program(var.program, var.source, (), rule.pack.id)
         self.by_rule = {id(rule): RulePlan(rule, self) for rule in self.rules}
+        if rewrite:
+            self._rewrite_pending()
         self.aliases: tuple[tuple[str, Alias], ...] = tuple(
             (name, alias) for alias, name in self.registry.names.items())
         self.variable_alias = {(a.parts[0], a.field): name for name, a in self.aliases
@@ -84,10 +89,69 @@ class Plan:
                 ) -> PlannedProgram | None:
         if original is None or source is None:
             return None
-        if not self.rewrite:
-            return PlannedProgram(original, None)
-        rewritten = flatten(source, loops, self.roots, pack_id, self.registry)
-        return PlannedProgram(original, rewritten if rewritten != source else None)
+        planned = PlannedProgram(original, None)
+        self._pending.append((planned, source, loops, pack_id))
+        return planned
+
+    def _rewrite_pending(self) -> None:
+        """Rewrite every program, or take the rewriting from an earlier run of the same rules.
+
+        Rewriting all ~280 bundled programs costs ~30 ms (tokenizing them), a tenth of a
+        whole `check`; its result depends only on the sources, their loops, the schema's
+        roots and this code, so it is kept in the cache (checker.cache) under a hash of those.
+        """
+        key = self._cache_key()
+        record = cache.load_json(_CACHE_KIND, key) if key else None
+        if not _apply_record(self, record):
+            self.registry = AliasRegistry()
+            rewritten = [flatten(source, loops, self.roots, pack_id, self.registry)
+                         for _, source, loops, pack_id in self._pending]
+            record = {
+                "sources": [new if new != source else None
+                            for new, (_, source, _, _) in zip(rewritten, self._pending)],
+                "aliases": [[name, a.kind, list(a.parts), a.field]
+                            for a, name in self.registry.names.items()],
+                "bare_roots": sorted(self.registry.bare_roots),
+            }
+            _apply_record(self, record)
+            if key:
+                cache.store_json(_CACHE_KIND, key, record)
+        self._pending = []
+
+    def _cache_key(self) -> str | None:
+        if not cache.enabled():
+            return None
+        from checker.rulepack_cache import fingerprint
+
+        material = json.dumps([sorted(self.roots), fingerprint()] + [
+            [source, pack_id, [[loop.var, list(loop.parts), loop.index] for loop in loops]]
+            for _, source, loops, pack_id in self._pending], separators=(",", ":"))
+        return cache.sha256(material.encode()).hexdigest()
+
+
+_CACHE_KIND = "alias-plan"
+
+
+def _apply_record(plan: Plan, record: Any) -> bool:
+    """Fill the plan's programs and registry from a record; False if it does not fit."""
+    try:
+        sources = record["sources"]
+        if len(sources) != len(plan._pending) or \
+                not all(source is None or isinstance(source, str) for source in sources):
+            return False
+        registry = AliasRegistry()
+        for name, kind, parts, field in record["aliases"]:
+            if not (isinstance(name, str) and name.startswith(ALIAS_PREFIX)):
+                return False
+            registry.names[Alias(kind, tuple(parts), field)] = name
+        registry.bare_roots = set(record["bare_roots"])
+    except (TypeError, KeyError, ValueError):
+        return False
+    plan.registry = registry
+    for (planned, _, _, _), source in zip(plan._pending, sources):
+        planned.source = source
+        planned._program = None if source is not None else planned.original
+    return True
 
 
 _plans: OrderedDict[tuple[bool | int, ...], Plan] = OrderedDict()

@@ -207,3 +207,23 @@ def test_deleting_each_fact_read_through_an_alias_gives_the_same_findings(monkey
         monkeypatch.setattr(engine_session.PackRun, "_run", original_run)
         assert rewritten == _outcomes(document, False), path
     assert fallbacks, "no deletion made a rewritten program fall back: the test lost its point"
+
+
+def test_a_plan_takes_its_rewriting_from_the_cache_only_when_the_record_fits(tmp_path, monkeypatch):
+    from checker.engine_plan import Plan
+
+    monkeypatch.setenv("OFFERCHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("OFFERCHECK_NO_CACHE", raising=False)
+
+    def summary(plan):
+        programs = [p.source for rp in plan.by_rule.values()
+                    for p in (rp.expr, rp.when, rp.message_expr, *rp.wheres) if p is not None]
+        return programs, plan.aliases, plan.registry.bare_roots
+
+    computed = Plan(RULES)  # a miss: rewrites and stores
+    stored = list((tmp_path / "json").iterdir())
+    assert len(stored) == 1
+    assert summary(Plan(RULES)) == summary(computed)  # a hit gives the same plan
+
+    stored[0].write_text('{"sources": [1, 2], "aliases": [], "bare_roots": []}')
+    assert summary(Plan(RULES)) == summary(computed)  # a record that does not fit is ignored
