@@ -107,6 +107,26 @@ def store_json(kind: str, content_sha: str, value: object) -> None:
         pass
 
 
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, remembered under its stat data as in source_fingerprint.
+
+    Used for the schemas, whose hashes key this cache as the code's does (a report shows
+    the hashes of its inputs, which are always read and hashed)."""
+    st = os.stat(path)
+    settled = max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - SETTLED_NS
+    stat_key = sha256(f"{os.path.abspath(path)}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                      f"{st.st_ctime_ns}".encode()).hexdigest()
+    if settled:
+        known = load_json("file-sha256", stat_key)
+        if isinstance(known, str):
+            return known
+    with open(path, "rb") as handle:
+        value = sha256(handle.read()).hexdigest()
+    if settled:
+        store_json("file-sha256", stat_key, value)
+    return value
+
+
 def source_files(package: Path) -> list[Path]:
     """Every *.py file under package, sorted as sorted(package.rglob("*.py")) sorts them."""
     return [Path(path) for _, path in _source_entries(package)]

@@ -103,9 +103,10 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def schema_sha256(name: str) -> str:
-    from checker.cache import sha256
+    """The schema file's sha256 (it keys the caches: see cache.file_sha256)."""
+    from checker.cache import file_sha256
 
-    return sha256(_schema_text(name).encode("utf-8")).hexdigest()
+    return file_sha256(Path(schema_path(name)))
 
 
 @lru_cache(maxsize=None)

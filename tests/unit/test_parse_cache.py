@@ -183,3 +183,21 @@ def test_a_parse_record_gives_back_the_same_values_and_spans_in_the_same_order(t
         assert list(loaded.source_map.values.items()) == list(fresh.source_map.values.items())
         assert list(loaded.source_map.keys.items()) == list(fresh.source_map.keys.items())
         assert loaded.sha256 == fresh.sha256
+
+
+def test_a_file_hash_is_its_content_hash_and_follows_same_size_edits(tmp_path, monkeypatch, isolated_cache):
+    import hashlib
+
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    path = tmp_path / "schema.json"
+    path.write_bytes(b'{"a": 1}\r\n')
+    first = cache.file_sha256(path)
+    assert first == hashlib.sha256(b'{"a": 1}\r\n').hexdigest()
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "open", lambda *a: pytest.fail("read again"), raising=False)
+        assert cache.file_sha256(path) == first  # from the record
+    stat = path.stat()
+    time.sleep(0.05)
+    path.write_bytes(b'{"a": 2}\r\n')
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert cache.file_sha256(path) == hashlib.sha256(b'{"a": 2}\r\n').hexdigest()
