@@ -129,10 +129,9 @@ def _trim(value: Any, schema: dict[str, Any] | None, index: Any, names: frozense
 
 
 def _evaluate_rule(planned: RulePlan, run: PackRun, document: OfferDocument) -> Iterator[Finding]:
-    rule = planned.rule
     for label, bindings, failure in instances(planned, run, document):
         if failure is not None and failure.kind == "none":
-            yield _finding(rule, None, Status.NOT_APPLICABLE,
+            yield _finding(planned, None, Status.NOT_APPLICABLE,
                            f"Not applicable: the document lists nothing to check in {failure.value}.",
                            document, bindings)
             continue
@@ -144,48 +143,51 @@ def _evaluate_rule(planned: RulePlan, run: PackRun, document: OfferDocument) -> 
 def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument, label: str | None,
                        bindings: dict[str, PathKey], failure: Outcome | None) -> Finding:
     rule = planned.rule
-
-    def finish(status: Status, message: Any, missing: tuple[str, ...] = ()) -> Finding:
-        return _finding(rule, label, status, message, document, dict(bindings), missing)
-
-    def not_good(outcome: Outcome, stage: str) -> Finding:
-        if outcome.kind in ("missing", "missing_root"):
-            path = outcome.value if outcome.kind == "missing_root" else \
-                qualify_missing(outcome.value, bindings, document)
-            return finish(Status.NOT_EVALUABLE, f"Cannot evaluate: the fact {path} is missing.",
-                          (path,))
-        return finish(Status.ERROR, f"Rule error in {stage}: {outcome.value}")
-
     if failure is not None:
-        return not_good(failure, "for_each")
-    bad = run.ensure_variables(planned.variables)
-    if bad is not None:
-        return not_good(bad, "variables")
+        return _not_good(planned, label, bindings, document, failure, "for_each")
+    if planned.variables:
+        bad = run.ensure_variables(planned.variables)
+        if bad is not None:
+            return _not_good(planned, label, bindings, document, bad, "variables")
     if planned.when is not None:
         applies = run.run(planned.when)
         if applies.kind != "ok":
-            return not_good(applies, "when")
+            return _not_good(planned, label, bindings, document, applies, "when")
         if applies.value is not True:
             if applies.value is not False:
-                return finish(Status.ERROR, f"Rule error in when: returned {applies.value!r}, "
-                                            "not a boolean")
-            return finish(Status.NOT_APPLICABLE,
-                          f"Not applicable: the rule applies only when {rule.applies_when}.")
-    missing = tuple(m for need in rule.needs for m in missing_paths(document, need, bindings))
-    if missing:
-        names = tuple(format_path(m) for m in missing)
-        return finish(Status.NOT_EVALUABLE,
-                      "Cannot evaluate: missing fact(s) " + ", ".join(names) + "."
-                      + derived_explanations(document, missing), names)
+                return _finding(planned, label, Status.ERROR, f"Rule error in when: returned "
+                                f"{applies.value!r}, not a boolean", document, bindings)
+            return _finding(planned, label, Status.NOT_APPLICABLE, planned.not_applicable,
+                            document, bindings)
+    if rule.needs:
+        missing = tuple(m for need in rule.needs for m in missing_paths(document, need, bindings))
+        if missing:
+            names = tuple(format_path(m) for m in missing)
+            return _finding(planned, label, Status.NOT_EVALUABLE,
+                            "Cannot evaluate: missing fact(s) " + ", ".join(names) + "."
+                            + derived_explanations(document, missing), document, bindings, names)
     result = run.run(planned.expr)
     if result.kind != "ok":
-        return not_good(result, "expr")
+        return _not_good(planned, label, bindings, document, result, "expr")
     if not isinstance(result.value, bool):
-        return finish(Status.ERROR, f"Rule error in expr: returned {result.value!r}, not a boolean")
+        return _finding(planned, label, Status.ERROR, f"Rule error in expr: returned "
+                        f"{result.value!r}, not a boolean", document, bindings)
     status = Status.PASS if result.value else Status.FAIL
     # The message is computed on first access, with this instance's loop indexes.
     snapshot = {name: run.bound[name] for name in planned.indexes}
-    return finish(status, lambda: _message(planned, run, status, snapshot))
+    return _finding(planned, label, status, lambda: _message(planned, run, status, snapshot),
+                    document, bindings)
+
+
+def _not_good(planned: RulePlan, label: str | None, bindings: dict[str, PathKey],
+              document: OfferDocument, outcome: Outcome, stage: str) -> Finding:
+    if outcome.kind in ("missing", "missing_root"):
+        path = outcome.value if outcome.kind == "missing_root" else \
+            qualify_missing(outcome.value, bindings, document)
+        return _finding(planned, label, Status.NOT_EVALUABLE,
+                        f"Cannot evaluate: the fact {path} is missing.", document, bindings, (path,))
+    return _finding(planned, label, Status.ERROR, f"Rule error in {stage}: {outcome.value}",
+                    document, bindings)
 
 
 def _message(planned: RulePlan, run: PackRun, status: Status, snapshot: dict[str, int]) -> str:
@@ -205,10 +207,12 @@ def _message(planned: RulePlan, run: PackRun, status: Status, snapshot: dict[str
     return f"Requirement met: {rule.title}."
 
 
-def _finding(rule: Rule, label: str | None, status: Status, message: Any, document: OfferDocument,
-             bindings: dict[str, PathKey], missing: tuple[str, ...] = ()) -> Finding:
+def _finding(planned: RulePlan, label: str | None, status: Status, message: Any,
+             document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...] = ()
+             ) -> Finding:
+    rule = planned.rule
     return Finding(
         rule_id=rule.id, title=rule.title, status=status, severity=rule.severity,
-        explain_message=message, pack=rule.pack.ref, instance=label, citations=rule.citations,
+        explain_message=message, pack=planned.ref, instance=label, citations=rule.citations,
         explain_facts=lambda: instance_facts(rule, document, bindings), missing=missing,
         remedy=rule.remedy, tags=rule.tags)

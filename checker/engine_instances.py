@@ -24,6 +24,9 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
     if not rule.for_each:
         yield None, {}, None
         return
+    if len(rule.for_each) == 1:
+        yield from _single_loop(planned, run, document)
+        return
 
     reached = [0]  # the deepest loop entered: an empty result names that list, not the outer one
 
@@ -37,7 +40,7 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
         path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
         items = document.get(path)
         if items is None:
-            yield "/".join(label) or None, paths, Outcome("missing", _dotted_parts(path))
+            yield "/".join(label) or None, dict(paths), Outcome("missing", _dotted_parts(path))
             return
         index_name = loop_index(loop.var)
         for i, item in enumerate(items if isinstance(items, list) else []):
@@ -46,7 +49,7 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
             if where is not None:
                 keep = run.run(where)
                 if keep.kind != "ok":
-                    yield "/".join(extend_label(label, _label(item, i))), paths, keep
+                    yield "/".join(extend_label(label, _label(item, i))), dict(paths), keep
                     continue
                 if keep.value is not True:
                     continue
@@ -62,6 +65,34 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
     if not produced:
         loop = rule.for_each[reached[0]]
         what = _dotted_parts(loop.path) + (" that match the rule's filter" if loop.where is not None else "")
+        yield "", {}, Outcome("none", what)
+
+
+def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
+                 ) -> Iterator[tuple[str | None, dict[str, PathKey], Outcome | None]]:
+    """instances() for the common rule with one loop: the same results, without recursion."""
+    loop = planned.rule.for_each[0]
+    items = document.get(loop.path)
+    if items is None:
+        yield None, {}, Outcome("missing", _dotted_parts(loop.path))
+        return
+    where = planned.wheres[0]
+    bound, index_name, var, path = run.bound, planned.indexes[0], loop.var, loop.path
+    produced = False
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        bound[index_name] = i
+        if where is not None:
+            keep = run.run(where)
+            if keep.kind != "ok":
+                produced = True
+                yield _label(item, i), {}, keep
+                continue
+            if keep.value is not True:
+                continue
+        produced = True
+        yield _label(item, i), {var: path + (i,)}, None
+    if not produced:
+        what = _dotted_parts(path) + (" that match the rule's filter" if where is not None else "")
         yield "", {}, Outcome("none", what)
 
 

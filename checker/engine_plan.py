@@ -16,10 +16,10 @@ from typing import Any
 from checker import cache
 from checker.cel_aliases import ALIAS_PREFIX, Alias, AliasRegistry, Loop, flatten
 from checker.expr import compile_expression
+from checker.findings import PackRef
 from checker.rulepack import Rule, loop_index
 from checker.schema_index import schema_index
 
-UNDEFINED_ALIAS = "Undefined variable or function: '" + "__a"
 _CACHE_SIZE = 256
 
 
@@ -31,22 +31,25 @@ class PlannedProgram:
     rewriting produced nothing new.
     """
 
-    __slots__ = ("original", "source", "_program")
+    __slots__ = ("original", "source", "execute")
 
     def __init__(self, original: Any, source: str | None):
         self.original = original
-        self.source = source
-        self._program: Any = None if source is not None else original
+        self.use(source)
 
-    def execute(self, context: Any) -> Any:
-        program = self._program
-        if program is None:
-            program = self._program = compile_expression(self.source)
-        return program.execute(context)
+    def use(self, source: str | None) -> None:
+        self.source = source
+        # After the first run, execute is the compiled program's own method: no extra call.
+        self.execute = self._first_execute if source is not None else self.original.execute
+
+    def _first_execute(self, context: Any) -> Any:
+        self.execute = compile_expression(self.source).execute
+        return self.execute(context)
 
 
 class RulePlan:
-    __slots__ = ("rule", "expr", "when", "message_expr", "wheres", "variables", "indexes")
+    __slots__ = ("rule", "expr", "when", "message_expr", "wheres", "variables", "indexes", "ref",
+                 "not_applicable")
 
     def __init__(self, rule: Rule, plan: "Plan"):
         loops = tuple(Loop(fe.var, fe.path, loop_index(fe.var)) for fe in rule.for_each)
@@ -59,6 +62,8 @@ class RulePlan:
                             for fe in rule.for_each)
         self.variables = tuple(sorted(rule.variables_used))
         self.indexes = tuple(loop.index for loop in loops)  # what a lazy message must restore
+        self.ref = plan.refs.setdefault(rule.pack.id, rule.pack.ref)
+        self.not_applicable = f"Not applicable: the rule applies only when {rule.applies_when}."
 
 
 class Plan:
@@ -70,6 +75,7 @@ class Plan:
         self.names = frozenset().union(*(rule.read_names() for rule in rules)) if rules else frozenset()
         self.calculators = frozenset(c for rule in rules for c in rule.calculators)
         self.packs = {rule.pack.id: rule.pack for rule in self.rules}
+        self.refs: dict[str, PackRef] = {}
         self._pending: list[tuple[PlannedProgram, str, tuple[Loop, ...], str]] = []
         self.variables: dict[tuple[str, str], PlannedProgram] = {}
         for rule in self.rules:
@@ -149,8 +155,7 @@ def _apply_record(plan: Plan, record: Any) -> bool:
         return False
     plan.registry = registry
     for (planned, _, _, _), source in zip(plan._pending, sources):
-        planned.source = source
-        planned._program = None if source is not None else planned.original
+        planned.use(source)
     return True
 
 

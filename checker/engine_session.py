@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from checker.cel_aliases import Alias
+from checker.cel_aliases import ALIAS_PREFIX, Alias
 from checker.engine_plan import Plan, PlannedProgram
 from checker.expr import CallLog, cel_module, cel_value
 from checker.rulepack import Pack, loop_list
@@ -126,32 +126,34 @@ class PackRun:
         self.context.set_variable_resolver(self.bound.get)
 
     def run(self, program: Any) -> Outcome:
-        outcome = self._run(program)
-        if outcome.kind == "missing_root" and outcome.value.startswith("__a") and \
-                isinstance(program, PlannedProgram):
-            # An alias the document cannot fill: the original program says why.
-            outcome = self._run(program.original)
-        return outcome
-
-    def _run(self, program: Any) -> Outcome:
         self.log.error = None
         try:
             return Outcome("ok", program.execute(self.context))
-        except KeyError as exc:
+        except Exception as exc:  # never let one rule crash the run
+            outcome = self._failure(exc)
+        if outcome.kind == "missing_root" and outcome.value.startswith(ALIAS_PREFIX) and \
+                isinstance(program, PlannedProgram):
+            # An alias the document cannot fill: the original program says why.
+            self.log.error = None
+            try:
+                return Outcome("ok", program.original.execute(self.context))
+            except Exception as exc:
+                return self._failure(exc)
+        return outcome
+
+    def _failure(self, exc: Exception) -> Outcome:
+        if isinstance(exc, KeyError):
             return Outcome("missing", str(exc.args[0]) if exc.args else "?")
-        except RuntimeError as exc:
-            if self.log.error:
-                return Outcome("error", self.log.error)
+        if self.log.error:
+            return Outcome("error", self.log.error)
+        if isinstance(exc, RuntimeError):
             text = str(exc)
             if text.startswith("Undefined variable or function"):
                 name = text.split("'")[1] if "'" in text else text
                 return Outcome("missing_root", name)
             return Outcome("error", text.splitlines()[0] if text else type(exc).__name__)
-        except Exception as exc:  # never let one rule crash the run
-            if self.log.error:
-                return Outcome("error", self.log.error)
-            text = str(exc).split(". ")[0] or type(exc).__name__
-            return Outcome("error", f"{type(exc).__name__}: {text}")
+        text = str(exc).split(". ")[0] or type(exc).__name__
+        return Outcome("error", f"{type(exc).__name__}: {text}")
 
     def ensure_variables(self, names: tuple[str, ...]) -> Outcome | None:
         """Compute the named variables (and what they use); return the first failure."""
