@@ -84,7 +84,7 @@ def load_json(kind: str, content_sha: str) -> object | None:
         import json
 
         return json.loads((folder / "json" / _key(kind, "", content_sha)).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable, damaged, or absurdly nested
         return None
 
 
@@ -110,8 +110,8 @@ def store_json(kind: str, content_sha: str, value: object) -> None:
 def file_sha256(path: Path) -> str:
     """sha256 of a file's bytes, remembered under its stat data as in source_fingerprint.
 
-    Used for the schemas, whose hashes key this cache as the code's does (a report shows
-    the hashes of its inputs, which are always read and hashed)."""
+    For the schemas, whose hashes only key this cache, as the code's does. The inputs
+    whose hashes a report shows (documents, packs) are always hashed from their bytes."""
     st = os.stat(path)
     settled = max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - SETTLED_NS
     stat_key = sha256(f"{os.path.abspath(path)}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0"

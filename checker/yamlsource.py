@@ -173,7 +173,7 @@ def load_bytes(raw: bytes, name: str, error_class: type[OfferCheckError] = Offer
         try:
             data = stored["data"]
             return LoadedSource(name, sha, data, _recorded_map(name, data, stored["values"], stored["keys"]))
-        except (KeyError, TypeError, ValueError, StopIteration):
+        except (KeyError, TypeError, ValueError, StopIteration, RecursionError):
             pass  # a damaged record: parse the bytes again
     loaded = load_text(raw, name, error_class, max_bytes)
     # Only values that JSON gives back exactly are recorded (a !!binary scalar's bytes are
