@@ -22,11 +22,10 @@ from checker.engine_facts import (derived_explanations, instance_facts, missing_
                                   qualify_missing)
 from checker.engine_instances import instances
 from checker.engine_plan import RulePlan, plan_for
+from checker.engine_view import FactView
 from checker.engine_session import Outcome, PackRun, Session
-from checker.expr import cel_value
 from checker.findings import Finding, Status
 from checker.rulepack import Pack, Rule
-from checker.schema_index import schema_index
 from checker.yamlsource import PathKey, format_path
 
 
@@ -63,10 +62,9 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
     (engine_plan): slower, and the reference the rewriting is tested against.
     """
     plan = plan_for(rules, rewrite)
-    view = document_view(document, plan.names)
-    derived = cel_value(compute_derived(document, plan.calculators))
+    view = FactView(document, plan.trimmer, compute_derived(document, plan.calculators))
     runs: dict[str, PackRun] = {}
-    session = Session(view, as_of, derived, plan)
+    session = Session(view, as_of, plan)
     findings: list[Finding] = []
     # The CEL extension prints Python callback failures to stderr; we report them in
     # findings instead, so keep them off the user's terminal.
@@ -87,45 +85,6 @@ def compute_derived(document: OfferDocument, names: frozenset[str]) -> dict[str,
     if missing:
         cache.update(compute_derived_raw(document, missing))
     return {name: cache[name] for name in names if name in cache}
-
-
-def document_view(document: OfferDocument, names: frozenset[str] | None = None) -> dict[str, Any]:
-    """The facts as CEL sees them, trimmed to the field names the rules can read.
-
-    Converting facts into CEL values costs time in proportion to their size (every
-    loop variable is converted when bound), and offer documents carry much prose
-    (quotes, citations) no rule reads. Objects with fixed properties keep only keys
-    some expression names; data maps (keys chosen by the document) and lists are
-    kept whole. Object-valued sections the document omits are bound to empty maps, so
-    that ``has(settings.rounding)`` is simply false; reading a field of one is still a
-    missing fact. Omitted list sections stay unbound: reading one is a missing fact.
-    """
-    key = names if names is not None else frozenset({"*"})
-    cached = document.cel_views.get(key)
-    if cached is not None:
-        return cached
-    index = schema_index()
-    view = _trim(document.values, index.schema, index, names)
-    for name in index.property_names(index.schema):
-        node = index.child(index.schema, name)
-        if name not in view and node is not None and "properties" in index.deref(node):
-            view[name] = {}
-    document.cel_views[key] = view
-    return view
-
-
-def _trim(value: Any, schema: dict[str, Any] | None, index: Any, names: frozenset[str] | None) -> Any:
-    if isinstance(value, dict):
-        node = index.deref(schema) if schema is not None else None
-        fixed = node is not None and "properties" in node and not isinstance(
-            node.get("additionalProperties"), dict)
-        return {k: _trim(v, index.child(node, k) if node is not None else None, index, names)
-                for k, v in value.items()
-                if names is None or not fixed or k in names or k == "id"}
-    if isinstance(value, list):
-        item = index.child(schema, 0) if schema is not None else None
-        return [_trim(v, item, index, names) for v in value]
-    return cel_value(value)
 
 
 def _evaluate_rule(planned: RulePlan, run: PackRun, document: OfferDocument) -> Iterator[Finding]:

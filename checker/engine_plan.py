@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
 from checker import cache
 from checker.cel_aliases import ALIAS_PREFIX, Alias, AliasRegistry, Loop, flatten
-from checker.expr import compile_expression
+from checker.engine_view import Trimmer
+from checker.expr import cel_value, compile_expression
 from checker.findings import PackRef
 from checker.rulepack import Rule, loop_index
 from checker.schema_index import schema_index
@@ -40,11 +42,24 @@ class PlannedProgram:
     def use(self, source: str | None) -> None:
         self.source = source
         # After the first run, execute is the compiled program's own method: no extra call.
-        self.execute = self._first_execute if source is not None else self.original.execute
+        self.execute = self._first_execute if source is not None else self._first_original
 
     def _first_execute(self, context: Any) -> Any:
-        self.execute = compile_expression(self.source).execute
+        self.execute = _compiled(self.source).execute
         return self.execute(context)
+
+    def _first_original(self, context: Any) -> Any:
+        # A pack's program may itself compile on first use (rulepack_cache.LazyProgram) and
+        # then replace its execute: take the method only after that first run.
+        result = self.original.execute(context)
+        self.execute = self.original.execute
+        return result
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> Any:
+    """One compiled program per rewritten text: rules often share a filter or a test."""
+    return compile_expression(source)
 
 
 class RulePlan:
@@ -76,6 +91,8 @@ class Plan:
         self.calculators = frozenset(c for rule in rules for c in rule.calculators)
         self.packs = {rule.pack.id: rule.pack for rule in self.rules}
         self.refs: dict[str, PackRef] = {}
+        self.trimmer = Trimmer(schema_index(), self.names)
+        self.params = {pack_id: cel_value(pack.params) for pack_id, pack in self.packs.items()}
         self._pending: list[tuple[PlannedProgram, str, tuple[Loop, ...], str]] = []
         self.variables: dict[tuple[str, str], PlannedProgram] = {}
         for rule in self.rules:

@@ -12,6 +12,7 @@ from typing import Any
 
 from checker.cel_aliases import ALIAS_PREFIX, Alias
 from checker.engine_plan import Plan, PlannedProgram
+from checker.engine_view import ABSENT, FactView
 from checker.expr import CallLog, cel_module, cel_value
 from checker.rulepack import Pack, loop_list
 
@@ -44,66 +45,64 @@ class Session:
     when read.
     """
 
-    def __init__(self, view: dict[str, Any], as_of: dt.datetime | None, derived: dict[str, Any],
-                 plan: Plan):
+    def __init__(self, view: FactView, as_of: dt.datetime | None, plan: Plan):
         self.log = CallLog()
         self.plan = plan
-        facts = dict(view)
-        facts["derived"] = derived
+        self.view = view
         registered: dict[str, Any] = {}
         if as_of is not None:
             registered["as_of"] = as_of.astimezone(dt.timezone.utc)
         for root in plan.registry.bare_roots:
-            if root in facts:
-                registered[root] = facts[root]
-        self.params: dict[str, dict[str, Any]] = {}
+            value = view.value((root,))
+            if value is not ABSENT:
+                registered[root] = value
+        # A scalar is served through the resolver, converted only if a program reads it
+        # (many are read by no rule that applies); a list or map is registered, converted
+        # once, since converting it on every read would cost more. None cannot be served
+        # (the resolver's "not mine"), so it is registered too.
+        self.served: dict[str, Any] = {}
         for name, alias in plan.aliases:
-            value = _alias_value(alias, facts, plan)
-            if value is not _UNBOUND:
+            value = _alias_value(alias, view, plan)
+            if value is ABSENT:
+                continue
+            if value is None or isinstance(value, (list, dict)):
                 registered[name] = value
-        # For the original programs: every root and loop list not registered above,
-        # served through the resolver (converted when read: only a fallback reads them).
-        # Without the rewriting (the reference run), they are registered as before it.
-        originals = dict(facts)
-        for rule in plan.rules:
-            loop_vars = {fe.var for fe in rule.for_each}
-            for loop in rule.for_each:
-                if loop.path[0] not in loop_vars:
-                    originals[loop_list(loop.path)] = _view_get(facts, loop.path)
-        if not plan.rewrite:
-            registered.update(originals)
-        self.fallback = {k: v for k, v in originals.items() if k not in registered}
+            else:
+                self.served[name] = value
+        self._originals: dict[str, Any] | None = None
+        if not plan.rewrite:  # the reference run: the original programs, everything registered
+            registered.update(self.originals())
+        self.registered = frozenset(registered)
         self.context = cel_module().Context(variables=registered, functions=self.log.functions())
 
+    def originals(self) -> dict[str, Any]:
+        """What the original programs read: every section, "derived" and the loop lists.
 
-_UNBOUND = object()
+        Built the first time an original program has to run (a fact an alias could not
+        reach), and served through the resolver, converted when read."""
+        if self._originals is None:
+            facts = self.view.whole()
+            for rule in self.plan.rules:
+                loop_vars = {fe.var for fe in rule.for_each}
+                for loop in rule.for_each:
+                    if loop.path[0] not in loop_vars:
+                        facts[loop_list(loop.path)] = _view_get(facts, loop.path)
+            self._originals = facts
+        return self._originals
 
 
-def _alias_value(alias: Alias, facts: dict[str, Any], plan: Plan) -> Any:
-    """The value an alias holds for this document, or _UNBOUND if its path cannot be followed."""
-    if alias.kind == "param":
-        pack = plan.packs[alias.parts[0]]
-        return cel_value(pack.params[alias.field]) if alias.field in pack.params else _UNBOUND
-    if alias.kind == "variable":
-        return _UNBOUND  # computed per pack, lazily: served by PackRun.bound
-    node: Any = facts
-    for part in alias.parts:
-        if not isinstance(node, dict) or part not in node:
-            return _UNBOUND
-        node = node[part]
-    field = alias.field
+def _alias_value(alias: Alias, view: FactView, plan: Plan) -> Any:
+    """The value an alias holds for this document, or ABSENT if its path cannot be followed."""
     if alias.kind == "path":
-        return node
+        return view.value(alias.parts)
+    if alias.kind == "column":
+        return view.column(alias.parts, alias.field)
     if alias.kind == "field":
-        if not isinstance(node, dict):
-            return _UNBOUND
-        # Only has() reads it, and has() asks whether the key exists, not what it holds:
-        # a marker instead of the value saves converting, say, a whole list.
-        return {field: True} if field in node else {}
-    if not isinstance(node, list):  # a column over something that is not a list
-        return _UNBOUND
-    return [({field: item[field]} if field in item else {}) if isinstance(item, dict) else item
-            for item in node]
+        return view.present(alias.parts, alias.field)
+    if alias.kind == "param":
+        params = plan.params[alias.parts[0]]
+        return params[alias.field] if alias.field in params else ABSENT
+    return ABSENT  # "variable": computed per pack, lazily, and served by PackRun.bound
 
 
 class PackRun:
@@ -115,12 +114,12 @@ class PackRun:
         self.plan = session.plan
         self.log = session.log
         self.context = session.context
-        self.bound: dict[str, Any] = dict(session.fallback)
-        self.params = cel_value(pack.params)
+        self.bound: dict[str, Any] = dict(session.served)
         self.computed: dict[str, Outcome] = {}
         self.variables: dict[str, Any] = {}
-        self.bound["params"] = self.params
+        self.bound["params"] = self.plan.params[pack.id]
         self.bound["variables"] = self.variables
+        self.has_originals = False
 
     def activate(self) -> None:
         self.context.set_variable_resolver(self.bound.get)
@@ -134,6 +133,10 @@ class PackRun:
         if outcome.kind == "missing_root" and outcome.value.startswith(ALIAS_PREFIX) and \
                 isinstance(program, PlannedProgram):
             # An alias the document cannot fill: the original program says why.
+            if not self.has_originals:
+                self.bound.update((k, v) for k, v in self.session.originals().items()
+                                  if k not in self.session.registered)
+                self.has_originals = True
             self.log.error = None
             try:
                 return Outcome("ok", program.original.execute(self.context))

@@ -1,0 +1,149 @@
+"""The facts as CEL sees them: converted, trimmed to what the rules can read, on demand.
+
+Converting facts into CEL values costs time in proportion to their size, and offer
+documents carry much prose (quotes, citations) no rule reads. Objects with fixed
+properties keep only keys some expression names; data maps (keys chosen by the
+document) and lists are kept whole. Object-valued sections the document omits read
+as empty maps, so that ``has(settings.rounding)`` is simply false; reading a field of
+one is still a missing fact. Omitted list sections stay absent: reading one is a
+missing fact.
+
+FactView converts only the subtrees asked for (the engine asks for the paths its
+aliases read, see cel_aliases); `whole()` gives every section, as the original
+programs read them, and is built only if one of them has to run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.document import OfferDocument
+from checker.expr import cel_value
+from checker.schema_index import SchemaIndex
+
+ABSENT = object()  # no value at that path
+
+
+class FactView:
+    def __init__(self, document: OfferDocument, trimmer: Trimmer, derived: dict[str, Any]):
+        self.document = document
+        self.trimmer = trimmer
+        self.names = trimmer.names
+        self.derived = derived  # the calculators' raw output
+        self.index = trimmer.index
+
+    def value(self, parts: tuple[str, ...]) -> Any:
+        """The CEL value at a path (its first part a section or "derived"), or ABSENT."""
+        node, schema = self._node(parts)
+        if node is ABSENT:
+            return ABSENT
+        return cel_value(node) if parts[0] == "derived" else self.trimmer.trim(node, schema)
+
+    def column(self, parts: tuple[str, ...], field: str) -> Any:
+        """For the list at `parts`, one map per item holding only `field` ({} without it)."""
+        node, schema = self._node(parts)
+        if not isinstance(node, list):
+            return ABSENT
+        convert = cel_value if parts[0] == "derived" else self.trimmer.trim
+        trimmer = self.trimmer
+        item_schema = trimmer.child(schema, 0)
+        field_schema = trimmer.child(item_schema, field)
+        out: list[Any] = []
+        for item in node:
+            if not isinstance(item, dict):
+                out.append(convert(item) if convert is cel_value else trimmer.trim(item, item_schema))
+            elif field in item:
+                value = item[field]
+                out.append({field: convert(value) if convert is cel_value else
+                            trimmer.trim(value, field_schema)})
+            else:
+                out.append({})
+        return out
+
+    def present(self, parts: tuple[str, ...], field: str) -> Any:
+        """{field: True} if the object at `parts` has `field`, {} if not, ABSENT if no object."""
+        node, _ = self._node(parts)
+        if not isinstance(node, dict):
+            return ABSENT
+        return {field: True} if field in node else {}
+
+    def whole(self) -> dict[str, Any]:
+        """Every section (and "derived"), converted: what the original programs read."""
+        document = self.document
+        view = document.cel_views.get(self.names)
+        if view is None:
+            index = self.index
+            view = self.trimmer.trim(document.values, index.schema)
+            for name in index.property_names(index.schema):
+                if name not in view and _is_object(index, index.child(index.schema, name)):
+                    view[name] = {}
+            document.cel_views[self.names] = view
+        out = dict(view)
+        out["derived"] = cel_value(self.derived)
+        return out
+
+    def _node(self, parts: tuple[str, ...]) -> tuple[Any, dict[str, Any] | None]:
+        index, trimmer = self.index, self.trimmer
+        if parts[0] == "derived":
+            node: Any = self.derived
+            schema = None
+        else:
+            node = self.document.values
+            schema = index.schema
+            if parts[0] not in node and _is_object(index, index.child(schema, parts[0])):
+                node = {parts[0]: {}}  # an omitted object section reads as {}
+        for part in parts[1:] if parts[0] == "derived" else parts:
+            if not isinstance(node, dict) or part not in node:
+                return ABSENT, None
+            node = node[part]
+            schema = trimmer.child(schema, part)
+        return node, schema
+
+
+def _is_object(index: SchemaIndex, node: dict[str, Any] | None) -> bool:
+    return node is not None and "properties" in index.deref(node)
+
+
+class Trimmer:
+    """Converts facts to CEL values, keeping in fixed-property objects only the names the
+    rules read ("id" always). Made once per rule selection; it remembers what it learns
+    of each schema node, since every document walks the same nodes."""
+
+    def __init__(self, index: SchemaIndex, names: frozenset[str] | None):
+        self.index = index
+        self.names = names
+        self._nodes: dict[int, tuple[bool, dict[str, Any], Any, Any]] = {}
+
+    def _node(self, schema: dict[str, Any]) -> tuple[bool, dict[str, Any], Any, Any]:
+        """(fixed properties?, properties, item schema, schema of other keys) of a node."""
+        found = self._nodes.get(id(schema))
+        if found is None:
+            node = self.index.deref(schema)
+            extra = node.get("additionalProperties")
+            extra = extra if isinstance(extra, dict) else None
+            fixed = "properties" in node and extra is None and self.names is not None
+            found = self._nodes[id(schema)] = (fixed, node.get("properties", {}),
+                                               node.get("items"), extra)
+        return found
+
+    def child(self, schema: dict[str, Any] | None, part: str | int) -> dict[str, Any] | None:
+        """SchemaIndex.child, remembered."""
+        if schema is None:
+            return None
+        _, props, items, extra = self._node(schema)
+        if isinstance(part, int):
+            return items
+        return props.get(part, extra)
+
+    def trim(self, value: Any, schema: dict[str, Any] | None) -> Any:
+        if isinstance(value, dict):
+            if schema is None:
+                return {k: self.trim(v, None) for k, v in value.items()}
+            fixed, props, _, extra = self._node(schema)
+            names = self.names
+            return {k: self.trim(v, props.get(k, extra)) for k, v in value.items()
+                    if not fixed or k in names or k == "id"}  # type: ignore[operator]
+        if isinstance(value, list):
+            item = self._node(schema)[2] if schema is not None else None
+            return [self.trim(v, item) for v in value]
+        return cel_value(value)
