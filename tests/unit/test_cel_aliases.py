@@ -228,3 +228,43 @@ def test_a_plan_takes_its_rewriting_from_the_cache_only_when_the_record_fits(tmp
 
     stored[0].write_text('{"sources": [1, 2], "aliases": [], "bare_roots": []}')
     assert summary(Plan(RULES)) == summary(computed)  # a record that does not fit is ignored
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*/*.yaml")), ids=lambda p: p.name)
+def test_each_alias_holds_what_the_whole_view_holds_at_its_path(path):
+    """FactView converts subtrees on demand; they must equal the same paths of the whole view."""
+    from checker.engine import compute_derived
+    from checker.engine_view import ABSENT, FactView
+
+    plan = plan_for(RULES)
+    document = load_document(path)
+    view = FactView(document, plan.trimmer, compute_derived(document, plan.calculators))
+    whole = view.whole()
+
+    def walk(parts):
+        node = whole
+        for part in parts:
+            if not isinstance(node, dict) or part not in node:
+                return ABSENT
+            node = node[part]
+        return node
+
+    checked = 0
+    for alias, _ in plan.registry.names.items():
+        if alias.kind == "path":
+            assert view.value(alias.parts) == walk(alias.parts), alias
+        elif alias.kind == "column":
+            items = walk(alias.parts)
+            expected = [({alias.field: item[alias.field]} if alias.field in item else {})
+                        if isinstance(item, dict) else item
+                        for item in items] if isinstance(items, list) else ABSENT
+            assert view.column(alias.parts, alias.field) == expected, alias
+        elif alias.kind == "field":
+            parent = walk(alias.parts)
+            expected = ({alias.field: True} if alias.field in parent else {}) \
+                if isinstance(parent, dict) else ABSENT
+            assert view.present(alias.parts, alias.field) == expected, alias
+        else:
+            continue
+        checked += 1
+    assert checked > 100
