@@ -2,17 +2,16 @@
 
 Why: the CEL extension copies a value every time a field is selected from a map,
 deeply (``derived.timeline.expiration`` copies the whole timeline before taking
-one date: ~190 µs), while reading a top-level variable or indexing a top-level
-list costs well under a microsecond. So the engine binds, once per document, an
-alias for each member chain the rules read, and runs rewritten programs:
+one date: ~190 µs), while reading a top-level variable, indexing a top-level list
+or selecting one field of the item found costs well under a microsecond. So the
+engine binds, once per document, an alias for each member chain the rules read, and
+runs rewritten programs:
 
 - ``derived.timeline.expiration``   → ``__a3``           (the value at that path)
 - ``has(derived.timeline.payment)`` → ``has(__a4.payment)``, where ``__a4`` is
-  ``{payment: ...}`` or ``{}``
+  ``{payment: true}`` or ``{}``
 - ``c.kind`` for a for_each over ``conditions``
-                                    → ``(__a5[__i_c]).kind``, where ``__a5`` is the
-  column ``[{kind: item.kind} or {} for each item]`` (one small map per item
-  instead of the whole item);
+                                    → ``(__a5[__i_c]).kind``, ``__a5`` being the list
 - ``params.x`` / ``variables.x``    → a variable holding just that value.
 
 A rewritten program computes exactly what the original computes whenever every
@@ -39,9 +38,9 @@ class Alias:
 
     kind "path": the value at `parts` of the document view (root first, e.g.
     ("derived", "timeline", "expiration")). kind "field": the object at `parts`
-    reduced to its `field` ({field: value}, or {} without it), for has(). kind
-    "column": for the list at `parts`, one such reduced map per item. kind "param" / "variable": the pack's
-    parameter or computed variable `field` (pack id in `parts`).
+    reduced to whether it has `field` ({field: true}, or {} without it), for has().
+    kind "param" / "variable": the pack's parameter or computed variable `field`
+    (pack id in `parts`).
     """
 
     kind: str
@@ -139,10 +138,8 @@ def _loop_item(loop: Loop, by_var: dict[str, Loop], registry: AliasRegistry) -> 
 
 
 def _loop_field(loop: Loop, field: str, by_var: dict[str, Loop], registry: AliasRegistry) -> str:
-    """CEL text selecting `field` of the current item of `loop` (a column where possible)."""
-    if loop.parts[0] in by_var:
-        return f"({_loop_item(loop, by_var, registry)}).{field}"
-    return f"({registry.name(Alias('column', loop.parts, field))}[{loop.index}]).{field}"
+    """CEL text selecting `field` of the current item of `loop`."""
+    return f"({_loop_item(loop, by_var, registry)}).{field}"
 
 
 def _chain(tokens: list[Token], i: int) -> tuple[list[str], int]:

@@ -95,8 +95,6 @@ def _alias_value(alias: Alias, view: FactView, plan: Plan) -> Any:
     """The value an alias holds for this document, or ABSENT if its path cannot be followed."""
     if alias.kind == "path":
         return view.value(alias.parts)
-    if alias.kind == "column":
-        return view.column(alias.parts, alias.field)
     if alias.kind == "field":
         return view.present(alias.parts, alias.field)
     if alias.kind == "param":

@@ -39,27 +39,6 @@ class FactView:
             return ABSENT
         return cel_value(node) if parts[0] == "derived" else self.trimmer.trim(node, schema)
 
-    def column(self, parts: tuple[str, ...], field: str) -> Any:
-        """For the list at `parts`, one map per item holding only `field` ({} without it)."""
-        node, schema = self._node(parts)
-        if not isinstance(node, list):
-            return ABSENT
-        convert = cel_value if parts[0] == "derived" else self.trimmer.trim
-        trimmer = self.trimmer
-        item_schema = trimmer.child(schema, 0)
-        field_schema = trimmer.child(item_schema, field)
-        out: list[Any] = []
-        for item in node:
-            if not isinstance(item, dict):
-                out.append(convert(item) if convert is cel_value else trimmer.trim(item, item_schema))
-            elif field in item:
-                value = item[field]
-                out.append({field: convert(value) if convert is cel_value else
-                            trimmer.trim(value, field_schema)})
-            else:
-                out.append({})
-        return out
-
     def present(self, parts: tuple[str, ...], field: str) -> Any:
         """{field: True} if the object at `parts` has `field`, {} if not, ABSENT if no object."""
         node, _ = self._node(parts)
