@@ -25,15 +25,14 @@ a shortcut, never a second semantics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checker.cel_paths import KEYWORDS, MACROS, Token, matching, tokenize
 
 ALIAS_PREFIX = "__a"
 
 
-@dataclass(frozen=True)
-class Alias:
+class Alias(NamedTuple):
     """What an alias variable holds.
 
     kind "path": the value at `parts` of the document view (root first, e.g.
@@ -62,8 +61,7 @@ class AliasRegistry:
         return found
 
 
-@dataclass(frozen=True)
-class Loop:
+class Loop(NamedTuple):
     """A for_each variable: its name, the list it runs over, and its index variable."""
 
     var: str

@@ -13,8 +13,7 @@ import contextlib
 import datetime as dt
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker.derived import compute as compute_derived_raw
 from checker.document import OfferDocument
@@ -29,8 +28,7 @@ from checker.rulepack import Pack, Rule
 from checker.yamlsource import PathKey, format_path
 
 
-@dataclass(frozen=True)
-class LawDate:
+class LawDate(NamedTuple):
     """The date whose law applies (bitemporal: the law in force when the offer commenced)."""
 
     date: dt.date | None

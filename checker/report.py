@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from checker import TOOL_NAME, __version__
@@ -12,22 +11,33 @@ from checker.findings import BLOCKING_STATUSES, Finding, Severity, Status, summa
 SCHEMA_VERSION = 1
 
 
-@dataclass
 class InputResult:
-    path: str
-    sha256: str
-    law_date: dt.date | None
-    law_date_basis: str
-    packs_applied: list[str]
-    packs_not_in_force: list[str]
-    findings: list[Finding]
+    """One input document's findings, and the law applied to it."""
+
+    __slots__ = ("path", "sha256", "law_date", "law_date_basis", "packs_applied",
+                 "packs_not_in_force", "findings")
+
+    def __init__(self, path: str, sha256: str, law_date: dt.date | None, law_date_basis: str,
+                 packs_applied: list[str], packs_not_in_force: list[str], findings: list[Finding]):
+        self.path = path
+        self.sha256 = sha256
+        self.law_date = law_date
+        self.law_date_basis = law_date_basis
+        self.packs_applied = packs_applied
+        self.packs_not_in_force = packs_not_in_force
+        self.findings = findings
 
 
-@dataclass
 class Report:
-    as_of: dt.datetime | None
-    packs: list[dict[str, Any]]
-    inputs: list[InputResult] = field(default_factory=list)
+    """A run: the moment checked, the packs loaded, and each input's result."""
+
+    __slots__ = ("as_of", "packs", "inputs")
+
+    def __init__(self, as_of: dt.datetime | None, packs: list[dict[str, Any]],
+                 inputs: list[InputResult] | None = None):
+        self.as_of = as_of
+        self.packs = packs
+        self.inputs = inputs if inputs is not None else []
 
     @property
     def findings(self) -> list[Finding]:

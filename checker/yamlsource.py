@@ -17,10 +17,9 @@ load_bytes can reuse the parse of identical bytes from an earlier run (cache.py)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker import cache
 from checker.errors import OfferCheckError, SourceSpan
@@ -98,8 +97,7 @@ class SourceMap:
         return f"SourceMap(file={self.file!r}, values={self.values!r}, keys={self.keys!r})"
 
 
-@dataclass
-class LoadedSource:
+class LoadedSource(NamedTuple):
     path: str
     sha256: str
     data: Any
