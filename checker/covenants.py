@@ -25,7 +25,6 @@ not_evaluable.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterable
 
@@ -164,13 +163,15 @@ def _test_date(p: Payment) -> dt.date | None:
     return p.date
 
 
-@dataclass
 class _Counter:
     """What earlier payments have used of the basket, under both REIT carve-out readings."""
 
-    terms: RestrictedPaymentTerms
-    proposed: list[tuple[Payment, str]] = field(default_factory=list)
-    unknown: bool = False
+    __slots__ = ("terms", "proposed", "unknown")
+
+    def __init__(self, terms: RestrictedPaymentTerms) -> None:
+        self.terms = terms
+        self.proposed: list[tuple[Payment, str]] = []   # earlier proposed payments, with bases
+        self.unknown = False                            # the ledger of payments made is not stated
 
     def counts(self, basis: str, lenient: bool) -> bool:
         if basis == "basket":
@@ -219,8 +220,6 @@ def _ledger_basis(terms: RestrictedPaymentTerms, p: Payment) -> str:
 
 def _with_text(terms: RestrictedPaymentTerms, t: RestrictedPaymentTest, used_text: str
                ) -> RestrictedPaymentTest:
-    from dataclasses import replace
-
     cap = capacity_text(terms, t.capacity)
     remaining = t.capacity_remaining
     amount = money_text(t.amount) if t.amount is not None else "an unstated amount"
@@ -253,4 +252,4 @@ def _with_text(terms: RestrictedPaymentTerms, t: RestrictedPaymentTest, used_tex
         text = f"{cap[0].upper()}{cap[1:]}; {used}{head}."
         if t.permitted_note:
             text += f" ({t.permitted_note[0].upper()}{t.permitted_note[1:]}.)"
-    return replace(t, computation=text)
+    return t._replace(computation=text)

@@ -13,16 +13,15 @@ recognized investment banking firm.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from checker.covenants_model import ZERO, comparison_words, exceeds, money_text
 
 VOTE_RANK = {"none": 0, "majority": 1, "majority_including_disinterested": 2, "unanimous": 3}
 
 
-@dataclass(frozen=True)
-class AffiliateTerms:
+class AffiliateTerms(NamedTuple):
     indenture: str
     board_threshold: Decimal | None
     board_vote: str | None
@@ -36,8 +35,7 @@ class AffiliateTerms:
     exemptions: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class AffiliateDeal:
+class AffiliateDeal(NamedTuple):
     id: str
     date: dt.date | None
     amount: Decimal | None
@@ -52,8 +50,7 @@ class AffiliateDeal:
     illustrative: bool = False
 
 
-@dataclass(frozen=True)
-class AffiliateTest:
+class AffiliateTest(NamedTuple):
     indenture: str
     transaction: str
     date: dt.date | None

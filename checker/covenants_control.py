@@ -12,8 +12,8 @@ Triggering Event; repurchase not more than 45 days after the notice. Days are ca
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from checker.covenants_model import comparison_words, exceeds
 
@@ -22,8 +22,7 @@ def _plus(day: dt.date, days: int) -> dt.date:
     return day + dt.timedelta(days=days)
 
 
-@dataclass(frozen=True)
-class ControlTerms:
+class ControlTerms(NamedTuple):
     indenture: str
     threshold_percent: Decimal | None
     comparison: str | None
@@ -35,8 +34,7 @@ class ControlTerms:
     covered_events: frozenset[str] | None = None
 
 
-@dataclass(frozen=True)
-class ControlEvent:
+class ControlEvent(NamedTuple):
     id: str
     kind: str | None
     occurred_on: dt.date | None
@@ -49,8 +47,7 @@ class ControlEvent:
     illustrative: bool = False
 
 
-@dataclass(frozen=True)
-class ControlTest:
+class ControlTest(NamedTuple):
     indenture: str
     event: str
     kind: str | None

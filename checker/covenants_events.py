@@ -12,8 +12,8 @@ checker.covenants_affiliates, change of control in checker.covenants_control.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from checker.covenants_model import ZERO, DefaultStatus, exceeds, money_text, threshold_words
 
@@ -25,8 +25,7 @@ def _plus(day: dt.date, days: int) -> dt.date:
     return day + dt.timedelta(days=days)
 
 
-@dataclass(frozen=True)
-class DefaultTerms:
+class DefaultTerms(NamedTuple):
     indenture: str
     interest_grace_days: int | None
     principal_grace_days: int | None
@@ -40,8 +39,7 @@ class DefaultTerms:
     judgment_net_of_insurance: bool
 
 
-@dataclass(frozen=True)
-class DefaultRecord:
+class DefaultRecord(NamedTuple):
     id: str
     kind: str | None
     owner: str                        # the indenture whose list records it
@@ -64,8 +62,7 @@ class DefaultRecord:
         return self.amount - (self.insured_amount or ZERO) if net_of_insurance else self.amount
 
 
-@dataclass(frozen=True)
-class EventOfDefaultTest:
+class EventOfDefaultTest(NamedTuple):
     id: str
     indenture: str
     prong: str

@@ -1,5 +1,5 @@
 """Shared pieces of the covenant calculators: kinds, named roundings, money text, threshold
-wording, and the plain frozen dataclasses the restricted-payment sequence reads and returns.
+wording, and the plain immutable records the restricted-payment sequence reads and returns.
 
 Everything is exact ``Decimal``; the only roundings are the named display roundings here.
 """
@@ -7,8 +7,8 @@ Everything is exact ``Decimal``; the only roundings are the named display roundi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from typing import NamedTuple
 
 ZERO = Decimal(0)
 
@@ -83,26 +83,40 @@ def threshold_words(threshold: Decimal, comparison: str | None) -> str:
 
 # ------------------------------------------------------------------ inputs
 
-@dataclass(frozen=True)
 class RestrictedPaymentTerms:
-    """One indenture's restricted-payments covenant, as the document states it."""
+    """One indenture's restricted-payments covenant, as the document states it.
 
-    indenture: str
-    reit_income_after: dt.date | None        # baseline: tax years ending after this date
-    includes_equity_proceeds: bool
-    fixed_basket: Decimal | None
-    requires_no_default: bool                # unset in the document → True (the safe reading)
-    reit_distributions_exempt: bool
-    exempt_count_toward_total: bool | None   # None: the documents do not say (gap 11)
-    permitted_payments: frozenset[str] = frozenset()
-    permitted_excluded_from_total: bool | None = None
-    dividend_window_days: int | None = None
-    issued_by_offer: bool = False
-    dated: dt.date | None = None
+    A plain class rather than a NamedTuple: the unit tests build variants from
+    ``terms.__dict__``, so instances keep one. Treat it as immutable."""
+
+    def __init__(self,
+                 indenture: str,
+                 reit_income_after: dt.date | None,       # baseline: tax years ending after it
+                 includes_equity_proceeds: bool,
+                 fixed_basket: Decimal | None,
+                 requires_no_default: bool,               # unset in the document → True (safe)
+                 reit_distributions_exempt: bool,
+                 exempt_count_toward_total: bool | None,  # None: the documents do not say (gap 11)
+                 permitted_payments: frozenset[str] = frozenset(),
+                 permitted_excluded_from_total: bool | None = None,
+                 dividend_window_days: int | None = None,
+                 issued_by_offer: bool = False,
+                 dated: dt.date | None = None) -> None:
+        self.indenture = indenture
+        self.reit_income_after = reit_income_after
+        self.includes_equity_proceeds = includes_equity_proceeds
+        self.fixed_basket = fixed_basket
+        self.requires_no_default = requires_no_default
+        self.reit_distributions_exempt = reit_distributions_exempt
+        self.exempt_count_toward_total = exempt_count_toward_total
+        self.permitted_payments = permitted_payments
+        self.permitted_excluded_from_total = permitted_excluded_from_total
+        self.dividend_window_days = dividend_window_days
+        self.issued_by_offer = issued_by_offer
+        self.dated = dated
 
 
-@dataclass(frozen=True)
-class PeriodFigure:
+class PeriodFigure(NamedTuple):
     """A dated figure: REIT taxable income for a tax year, or stock-sale proceeds."""
 
     period_end: dt.date
@@ -110,8 +124,7 @@ class PeriodFigure:
     illustrative: bool = False
 
 
-@dataclass(frozen=True)
-class Payment:
+class Payment(NamedTuple):
     """A proposed payment, or (past=True) one already made and entered in the ledger."""
 
     id: str
@@ -129,8 +142,7 @@ class Payment:
     past: bool = False
 
 
-@dataclass(frozen=True)
-class DefaultStatus:
+class DefaultStatus(NamedTuple):
     """Defaults continuing on a date: blocked is None when the defaults are not stated."""
 
     blocked: bool | None
@@ -142,8 +154,7 @@ NO_DEFAULT_INFO = DefaultStatus(None)
 
 # ------------------------------------------------------------------ results
 
-@dataclass(frozen=True)
-class Capacity:
+class Capacity(NamedTuple):
     reit_taxable_income: Decimal | None
     reit_tax_years: str
     equity_proceeds: Decimal | None
@@ -157,8 +168,7 @@ class Capacity:
         return None if any(p is None for p in parts) else sum(parts, ZERO)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class RestrictedPaymentTest:
+class RestrictedPaymentTest(NamedTuple):
     indenture: str
     transaction: str
     kind: str

@@ -18,32 +18,29 @@ order: each test includes the earlier proposed debt after the balance-sheet date
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from checker.covenants_model import ZERO, money_text, percent_floor_2dp, ratio_floor_2dp
 
 DEBT_KINDS = ("notes_issuance", "debt_incurrence")
 
 
-@dataclass(frozen=True)
-class DebtTerms:
+class DebtTerms(NamedTuple):
     indenture: str
     max_percent: Decimal | None
     min_coverage: Decimal | None
     coverage_applies_to: str | None  # unsecured_indebtedness | all_indebtedness; None → all
 
 
-@dataclass(frozen=True)
-class BalanceSheet:
+class BalanceSheet(NamedTuple):
     period_end: dt.date
     indebtedness: Decimal          # Adjusted Consolidated Indebtedness
     tangible_net_worth: Decimal    # Adjusted Consolidated Tangible Net Worth
     illustrative: bool = False
 
 
-@dataclass(frozen=True)
-class FourQuarters:
+class FourQuarters(NamedTuple):
     period_end: dt.date
     income_available: Decimal | None       # Income Available for Interest Payments
     interest_expense: Decimal | None       # as the covenant defines it
@@ -51,8 +48,7 @@ class FourQuarters:
     illustrative: bool = False
 
 
-@dataclass(frozen=True)
-class Debt:
+class Debt(NamedTuple):
     id: str
     date: dt.date | None
     amount: Decimal | None
@@ -65,8 +61,7 @@ class Debt:
     illustrative: bool = False
 
 
-@dataclass(frozen=True)
-class DebtIncurrenceTest:
+class DebtIncurrenceTest(NamedTuple):
     indenture: str
     transaction: str
     date: dt.date | None

@@ -15,10 +15,8 @@ computed are left out, so the rules reading them go not_evaluable.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from checker.covenants import (RESTRICTED_PAYMENT_KINDS, PeriodFigure, Payment,
@@ -269,24 +267,13 @@ def _company_records(indentures: list[dict[str, Any]]) -> list[DefaultRecord]:
 # ------------------------------------------------------------------ output
 
 def _publish(obj: Any, **extra: Any) -> dict[str, Any]:
-    """A result dataclass as a derived item: plain values, nothing None (None = unknown)."""
+    """A result record (a NamedTuple) as a derived item: plain values, nothing None (unknown)."""
     out: dict[str, Any] = {}
-    for name in _field_names(obj.__class__):
-        value = getattr(obj, name)
+    for name, value in zip(obj._fields, obj):
         if isinstance(value, tuple):
+            if hasattr(value, "_fields"):
+                continue  # a nested result (e.g. the Capacity): its figures are published as extras
             value = ", ".join(str(v) for v in value) or None
-        elif value is not None and value.__class__ not in _PLAIN and dataclasses.is_dataclass(value):
-            continue  # a nested result (e.g. the Capacity): its figures are published as extras
         out[name] = value
     out.update(extra)
     return {k: v for k, v in out.items() if v is not None and v != ""}
-
-
-#: Field values that are never a nested dataclass; checked first because _publish runs for
-#: every test and is_dataclass is comparatively slow.
-_PLAIN = frozenset({str, bool, int, Decimal, dt.date})
-
-
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
