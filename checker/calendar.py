@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from itertools import accumulate, compress
@@ -112,7 +111,7 @@ class BusinessCalendar:
     def _special_days(self) -> list[Closure]:
         """Weekday closures and Inauguration Days, each flagged with whether this calendar counts it."""
         return [
-            replace(closure, counted_as_business_day=self._open[closure.date.toordinal() - self._base])
+            closure._replace(counted_as_business_day=self._open[closure.date.toordinal() - self._base])
             for closure in _special_day_candidates()
         ]
 

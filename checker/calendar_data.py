@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 #: First and last date every table covers. Dates outside raise CalendarRangeError.
 RANGE_START = date(1990, 1, 1)
@@ -50,16 +49,14 @@ _DATA_PACKAGE = "checker"
 _DATA_DIR = "data"
 
 
-@dataclass(frozen=True, slots=True)
-class HolidayEntry:
+class HolidayEntry(NamedTuple):
     """One dated entry of a holiday table (a date may carry several joined names)."""
 
     date: date
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class InaugurationDay:
+class InaugurationDay(NamedTuple):
     """Inauguration Day under 5 U.S.C. 6103(c) as observed (Sunday -> Monday).
 
     ``coincides_with`` names the 6103(a) holiday already falling that day (e.g.
@@ -71,8 +68,7 @@ class InaugurationDay:
     coincides_with: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Closure:
+class Closure(NamedTuple):
     """A day the government or the markets were closed though it was not a 6103 holiday.
 
     ``counted_as_business_day`` is filled in by the calendar that reports the
@@ -110,7 +106,6 @@ def as_date(value: object) -> date:
     raise TypeError(f"expected a datetime.date, got {type(value).__name__}: {value!r}")
 
 
-@dataclass(frozen=True, slots=True)
 class CalendarSettings:
     """How a calendar counts. Hashable, so calendars are cached per settings.
 
@@ -127,29 +122,66 @@ class CalendarSettings:
       e.g. a closure for which the SEC granted relief). Stored sorted and
       de-duplicated, so equal sets give the same cached calendar. Ignored for
       ``xnas``.
+
+    A plain class rather than a dataclass (whose creation costs start-up time):
+    immutable, equal and hashed by its four fields, validated and normalised here.
     """
 
-    kind: str = SEC
-    inauguration_day_is_holiday: bool = True
-    closures_are_holidays: bool = False
-    extra_non_business_days: tuple[date, ...] = ()
+    kind: str
+    inauguration_day_is_holiday: bool
+    closures_are_holidays: bool
+    extra_non_business_days: tuple[date, ...]
 
-    def __post_init__(self) -> None:
-        if self.kind not in (SEC, XNAS):
-            raise ValueError(f"calendar kind must be 'sec' or 'xnas', not {self.kind!r}")
-        for name in ("inauguration_day_is_holiday", "closures_are_holidays"):
-            if not isinstance(getattr(self, name), bool):
-                raise TypeError(f"{name} must be a bool, not {getattr(self, name)!r}")
-        extra = self.extra_non_business_days
+    __slots__ = _fields = ("kind", "inauguration_day_is_holiday", "closures_are_holidays",
+                           "extra_non_business_days")
+
+    def __init__(self, kind: str = SEC, inauguration_day_is_holiday: bool = True,
+                 closures_are_holidays: bool = False, extra_non_business_days: tuple[date, ...] = ()) -> None:
+        if kind not in (SEC, XNAS):
+            raise ValueError(f"calendar kind must be 'sec' or 'xnas', not {kind!r}")
+        for name, value in (("inauguration_day_is_holiday", inauguration_day_is_holiday),
+                            ("closures_are_holidays", closures_are_holidays)):
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} must be a bool, not {value!r}")
+        extra = extra_non_business_days
         if isinstance(extra, (str, bytes)) or not isinstance(extra, (tuple, list, set, frozenset)):
             raise TypeError(f"extra_non_business_days must be a sequence of dates, not {extra!r}")
-        # frozen dataclass: normalise through object.__setattr__ (sorted, unique, plain dates).
-        object.__setattr__(self, "extra_non_business_days", tuple(sorted({as_date(d) for d in extra})))
+        # Immutable: set once here, through object.__setattr__ (sorted, unique, plain dates).
+        setattr_ = object.__setattr__
+        setattr_(self, "kind", kind)
+        setattr_(self, "inauguration_day_is_holiday", inauguration_day_is_holiday)
+        setattr_(self, "closures_are_holidays", closures_are_holidays)
+        setattr_(self, "extra_non_business_days", tuple(sorted({as_date(d) for d in extra})))
+
+    def _key(self) -> tuple[str, bool, bool, tuple[date, ...]]:
+        return (self.kind, self.inauguration_day_is_holiday, self.closures_are_holidays,
+                self.extra_non_business_days)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: CalendarSettings is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: CalendarSettings is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[type[CalendarSettings], tuple[str, bool, bool, tuple[date, ...]]]:
+        return (self.__class__, self._key())  # copy and pickle through __init__
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"CalendarSettings({fields})"
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> CalendarSettings:
         """Build settings from a mapping; an unknown key is an error, never ignored."""
-        known = {field.name for field in fields(cls)}
+        known = set(cls._fields)
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"unknown calendar setting(s) {unknown}; known: {sorted(known)}")
