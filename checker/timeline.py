@@ -21,7 +21,6 @@ reading it go not_evaluable) and listed in ``gaps``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -75,24 +74,35 @@ class Reading(NamedTuple):
     at: dt.datetime
 
 
-@dataclass(frozen=True)
 class Event:
-    """One dated event or deadline. ``at`` is aware, New York time."""
+    """One dated event or deadline. ``at`` is aware, New York time.
+
+    A plain class with slots rather than a dataclass (whose creation costs start-up time);
+    treat it as immutable.
+    """
 
     id: str
     at: dt.datetime
     label: str
     citation: str
     computation: str
-    readings: tuple[Reading, ...] = ()
-    kind: str = "milestone"
-    business_day: int | None = None  # ordinal counted from commencement (day 1), when defined
+    readings: tuple[Reading, ...]
+    kind: str
+    business_day: int | None  # ordinal counted from commencement (day 1), when defined
 
-    def __post_init__(self) -> None:
+    __slots__ = ("at", "business_day", "citation", "computation", "id", "kind", "label", "readings")
+
+    def __init__(self, id: str, at: dt.datetime, label: str, citation: str, computation: str,
+                 readings: tuple[Reading, ...] = (), kind: str = "milestone", business_day: int | None = None):
+        self.id = id
         # Whatever offset a document wrote, events are in New York time.
-        object.__setattr__(self, "at", self.at.astimezone(NEW_YORK))
-        object.__setattr__(self, "readings", tuple(Reading(r.label, r.at.astimezone(NEW_YORK))
-                                                   for r in self.readings))
+        self.at = at.astimezone(NEW_YORK)
+        self.label = label
+        self.citation = citation
+        self.computation = computation
+        self.readings = tuple(Reading(r.label, r.at.astimezone(NEW_YORK)) for r in readings)
+        self.kind = kind
+        self.business_day = business_day
 
     @property
     def day(self) -> dt.date:
@@ -104,8 +114,7 @@ class Event:
         return format_new_york(self.at)
 
 
-@dataclass(frozen=True)
-class SettingUsed:
+class SettingUsed(NamedTuple):
     """A counting or calendar setting, the value applied, and where it came from."""
 
     name: str
@@ -113,19 +122,35 @@ class SettingUsed:
     source: str  # "document" or "default"
 
 
-@dataclass(frozen=True)
 class Timeline:
+    """An offer's events, sorted, with the settings applied and the facts for the rules.
+
+    A plain class with slots rather than a dataclass (whose creation costs start-up time).
+    """
+
     offer_id: str
     title: str | None
     as_of: dt.datetime | None
     settings: tuple[SettingUsed, ...]
     events: tuple[Event, ...]
-    facts: dict[str, Any] = field(compare=False)
-    gaps: tuple[str, ...] = ()
+    facts: dict[str, Any]
+    gaps: tuple[str, ...]
+
+    __slots__ = ("as_of", "events", "facts", "gaps", "offer_id", "settings", "title")
+
+    def __init__(self, offer_id: str, title: str | None, as_of: dt.datetime | None,
+                 settings: tuple[SettingUsed, ...], events: tuple[Event, ...], facts: dict[str, Any],
+                 gaps: tuple[str, ...] = ()):
+        self.offer_id = offer_id
+        self.title = title
+        self.as_of = as_of
+        self.settings = settings
+        self.events = events
+        self.facts = facts
+        self.gaps = gaps
 
 
-@dataclass(frozen=True)
-class TimelineSettings:
+class TimelineSettings(NamedTuple):
     change_period_counting: str
     withdrawal_backstop_reading: str
     purchase_bar_counting: str
