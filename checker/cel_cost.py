@@ -14,7 +14,7 @@ size limits (yamlsource.py) bound those.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .cel_paths import MACROS, Token, matching, tokenize
 
@@ -25,8 +25,7 @@ SizeOf = Callable[[str, str], int]
 """(root, first field) → list size for `params.x` / `variables.x`; 1 when unknown."""
 
 
-@dataclass(frozen=True)
-class Cost:
+class Cost(NamedTuple):
     iterations: int
     sizes: tuple[int, ...]  # the nested list sizes of the costliest chain, outermost first
     offset: int  # where the innermost comprehension of that chain starts in the source

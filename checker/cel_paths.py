@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ANY_ITEM = "[]"
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
@@ -29,15 +29,13 @@ _TOKEN_RE = re.compile(r"""
 """, re.VERBOSE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     offset: int
 
 
-@dataclass(frozen=True)
-class PathRef:
+class PathRef(NamedTuple):
     """A member chain read by an expression: root name plus parts ('[]' = any item)."""
 
     root: str
@@ -90,8 +88,7 @@ def matching(tokens: list[Token], open_index: int) -> int:
     return i - 1
 
 
-@dataclass
-class _Binding:
+class _Binding(NamedTuple):
     name: str
     parts: tuple[str, ...] | None  # None: bound to something we cannot follow
     root: str | None
