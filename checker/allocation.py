@@ -29,9 +29,9 @@ checker/derived_allocation.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from checker.allocation_inputs import (CASH, KINDS, NOTES, ClassInput, Demand, Policy, PoolTerms,
                                        Recorded, TenderLine, tender_demand)
@@ -46,8 +46,7 @@ TWO_PERCENT = Fraction(2, 100)
 
 # ---------------------------------------------------------------- results
 
-@dataclass(frozen=True)
-class PoolResult:
+class PoolResult(NamedTuple):
     id: str
     class_id: str
     kind: str
@@ -108,8 +107,7 @@ class PoolResult:
         return self.amount if self.kind == CASH else self.principal_issued
 
 
-@dataclass(frozen=True)
-class ClassResult:
+class ClassResult(NamedTuple):
     id: str
     tendered: int | None  # T: validly tendered and not withdrawn
     invalid_shares: int  # no valid election and no default: not validly tendered
@@ -212,11 +210,12 @@ def allocate_class(ci: ClassInput, policy: Policy) -> ClassResult:
         sought=ci.sought, excess_elected=rec.excess_cash + rec.excess_notes, acceptance_limit=limit,
         oversubscribed=oversub, series_factor=factor, outstanding=ci.outstanding, pools=pools,
         accepted_recorded=rec.accepted, factor_recorded=rec.factor, computation="", gaps=tuple(gaps))
-    return replace(result, computation=class_computation(result))
+    return result._replace(computation=class_computation(result))
 
 
-@dataclass
 class _Stage:
+    """One consideration of a class part-way through the allocation (filled in by _pool_stage)."""
+
     demand: int | None
     box: Fraction | None
     after_series: int | None
@@ -231,6 +230,26 @@ class _Stage:
     cut_back: int | None
     box_cut_back: int | None
 
+    __slots__ = ("accepted_own", "after_series", "box", "box_cut_back", "capacity", "cut_back", "demand",
+                 "differ", "f_lt", "f_oc", "factor", "oversubscribed", "reading")
+
+    def __init__(self, demand: int | None, box: Fraction | None, after_series: int | None,
+                 capacity: int | None) -> None:
+        self.demand = demand
+        self.box = box
+        self.after_series = after_series
+        self.capacity = capacity
+        # The proration figures, set by _pool_stage once they are known.
+        self.oversubscribed = None
+        self.f_oc = None
+        self.f_lt = None
+        self.differ = None
+        self.reading = None
+        self.factor = None
+        self.accepted_own = None
+        self.cut_back = None
+        self.box_cut_back = None
+
 
 def _pool_stage(ci: ClassInput, kind: str, terms: PoolTerms | None, dem: Demand | None,
                 series: Fraction | None, excess: int, policy: Policy, gaps: list[str]) -> _Stage:
@@ -241,7 +260,7 @@ def _pool_stage(ci: ClassInput, kind: str, terms: PoolTerms | None, dem: Demand 
     if maximum is None:
         gaps.append(f"class {ci.id} has no {kind} share maximum (consideration.options[].max_shares)")
     capacity = None if maximum is None else maximum + excess
-    s = _Stage(demand, box, after, capacity, None, None, None, None, None, None, None, None, None)
+    s = _Stage(demand, box, after, capacity)
     if after is None or capacity is None:
         return s
     s.oversubscribed = after > capacity
@@ -331,5 +350,5 @@ def _finish(ci: ClassInput, kind: str, terms: PoolTerms | None, s: _Stage,
         accepted_recorded=rec.cash if kind == CASH else rec.notes,
         per_share=terms.per_share if terms else None, cap_amount=terms.cap_amount if terms else None,
         integral_multiple=terms.integral_multiple if terms else None, computation="")
-    return replace(result, computation=pool_computation(result),
-                   allocation_computation=allocation_computation(result))
+    return result._replace(computation=pool_computation(result),
+                          allocation_computation=allocation_computation(result))

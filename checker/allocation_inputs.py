@@ -10,9 +10,9 @@ consideration in proportion (exact fractions).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 CASH, NOTES = "cash", "notes"
 KINDS = (CASH, NOTES)
@@ -20,8 +20,7 @@ KINDS = (CASH, NOTES)
 
 # ---------------------------------------------------------------- inputs
 
-@dataclass(frozen=True)
-class TenderLine:
+class TenderLine(NamedTuple):
     """One tenders.totals row: shares tendered for one class and election."""
 
     id: str
@@ -33,8 +32,7 @@ class TenderLine:
     guaranteed_delivery: int | None = None
 
 
-@dataclass(frozen=True)
-class PoolTerms:
+class PoolTerms(NamedTuple):
     """One consideration option of a class: its share maximum and dollar cap."""
 
     option: str
@@ -46,8 +44,7 @@ class PoolTerms:
     instrument: str | None = None
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     """tenders.acceptance for one class: what the issuer accepted or elects to accept."""
 
     accepted: int | None = None
@@ -58,16 +55,14 @@ class Recorded:
     excess_notes: int = 0
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     default_election: str | None  # cash | notes | none; None: not stated
     allocation_offered: bool | None  # the oversubscription-allocation box exists
     denominator: str | None  # offering_document | letter_of_transmittal; None: not stated
     oversubscription_allocation: str | None  # pro_rata | not_stated | None
 
 
-@dataclass(frozen=True)
-class ClassInput:
+class ClassInput(NamedTuple):
     id: str
     sought: int | None
     outstanding: int | None
@@ -78,14 +73,26 @@ class ClassInput:
 
 # ---------------------------------------------------------------- demand
 
-@dataclass
 class Demand:
+    """What one class's tender rows add up to, per consideration (filled in by tender_demand)."""
+
     shares: dict[str, int]
     box: dict[str, Fraction | None]
-    unelected: int = 0
-    invalid: int = 0
-    known: bool = True
-    gd: int | None = 0
+    unelected: int
+    invalid: int
+    known: bool
+    gd: int | None
+
+    __slots__ = ("box", "gd", "invalid", "known", "shares", "unelected")
+
+    def __init__(self, shares: dict[str, int], box: dict[str, Fraction | None], unelected: int = 0,
+                 invalid: int = 0, known: bool = True, gd: int | None = 0) -> None:
+        self.shares = shares
+        self.box = box
+        self.unelected = unelected
+        self.invalid = invalid
+        self.known = known
+        self.gd = gd
 
 
 def tender_demand(ci: ClassInput, default: str | None, gaps: list[str]) -> Demand:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from checker.document import DocumentErrors, document_from_source
 from checker.engine import evaluate
@@ -20,8 +19,7 @@ from checker.rulepack import Pack, TestCase
 from checker.yamlsource import LoadedSource
 
 
-@dataclass
-class CaseResult:
+class CaseResult(NamedTuple):
     pack: Pack
     case: TestCase
     passed: bool
