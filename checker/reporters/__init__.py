@@ -26,16 +26,24 @@ def register(name: str) -> Callable[[type[Reporter]], type[Reporter]]:
     return deco
 
 
+# The built-in formats and their modules, imported only when asked for: a JSON run
+# need not compile the text reporter (nor import rich).
+_BUILTIN = {"json": "checker.reporters.json_reporter", "text": "checker.reporters.text"}
+
+
 def formats() -> list[str]:
-    _load_builtin()
+    for name in _BUILTIN:
+        _load_builtin(name)
     return sorted(_REGISTRY)
 
 
 def get(name: str) -> Reporter:
-    _load_builtin()
+    _load_builtin(name)
     return _REGISTRY[name]()
 
 
-def _load_builtin() -> None:
-    # Imported lazily: the text reporter pulls in rich, which JSON runs don't need.
-    from checker.reporters import json_reporter, text  # noqa: F401
+def _load_builtin(name: str) -> None:
+    if name not in _REGISTRY and name in _BUILTIN:
+        import importlib
+
+        importlib.import_module(_BUILTIN[name])
