@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,18 +25,26 @@ _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:\d{2})?$")
 
 
-@dataclass
 class OfferDocument:
     """One offer at one moment: converted values plus where each came from."""
 
-    path: str
-    sha256: str
-    values: dict[str, Any]
-    source: LoadedSource
-    timezone: ZoneInfo
-    cel_views: dict[frozenset[str], dict[str, Any]] = field(default_factory=dict, repr=False)
-    derived_cache: dict[str, Any] = field(default_factory=dict, repr=False)
-    fact_cache: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    __slots__ = ("path", "sha256", "values", "source", "timezone", "cel_views", "derived_cache",
+                 "fact_cache")
+
+    def __init__(self, path: str, sha256: str, values: dict[str, Any], source: LoadedSource,
+                 timezone: ZoneInfo):
+        self.path = path
+        self.sha256 = sha256
+        self.values = values
+        self.source = source
+        self.timezone = timezone
+        # Per-document memos of the engine: converted views, calculators' results, facts.
+        self.cel_views: dict[frozenset[str], dict[str, Any]] = {}
+        self.derived_cache: dict[str, Any] = {}
+        self.fact_cache: dict[tuple, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"OfferDocument({self.path!r}, sha256={self.sha256[:12]!r})"
 
     def span(self, path: PathKey) -> SourceSpan:
         return self.source.source_map.span_for(path)

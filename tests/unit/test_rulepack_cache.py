@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -53,17 +52,17 @@ def _plain(pack):
     def program(p):
         return None if p is None else p.source
 
-    rules = [dict(dataclasses.asdict(dataclasses.replace(
-        r, pack=None, expr=program(r.expr), when=program(r.when),
+    rules = [r._replace(
+        pack=None, expr=program(r.expr), when=program(r.when),
         message_expr=program(r.message_expr),
-        for_each=tuple(dataclasses.replace(fe, where=program(fe.where)) for fe in r.for_each))),
-        pack=None) for r in pack.rules]
+        for_each=tuple(fe._replace(where=program(fe.where)) for fe in r.for_each))._asdict()
+        for r in pack.rules]
     variables = {n: (v.source, program(v.program), v.uses, v.calculators, v.field_names)
                  for n, v in pack.variables.items()}
     tests = [(t.name, t.rule, t.facts, t.expect, t.instance, t.message_contains, t.span,
               t.facts_source.source_map) for t in pack.tests]
-    head = {f.name: getattr(pack, f.name) for f in dataclasses.fields(pack)
-            if f.name not in ("variables", "rules", "test_loader", "_tests")}
+    head = {name: getattr(pack, name) for name in pack.__slots__
+            if name not in ("variables", "rules", "test_loader", "_tests")}
     return head, variables, rules, tests
 
 
