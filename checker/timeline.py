@@ -204,7 +204,7 @@ class Context:
 
     def __init__(self, document: OfferDocument):
         self.document = document
-        self.settings = s = resolve_settings(document)
+        self.settings = resolve_settings(document)
         self.events: list[Event] = []
         self.facts: dict[str, Any] = {}
         self.gaps: list[str] = []
