@@ -25,9 +25,13 @@ a shortcut, never a second semantics.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from checker.cel_paths import KEYWORDS, MACROS, Token, matching, tokenize
+if TYPE_CHECKING:
+    from checker.cel_paths import Token
+
+# The CEL tokenizer (cel_paths) is imported where a rewriting is made: an engine plan
+# taken from the cache (engine_plan) does not need it.
 
 ALIAS_PREFIX = "__a"
 
@@ -72,6 +76,8 @@ class Loop(NamedTuple):
 def flatten(source: str, loops: tuple[Loop, ...], roots: frozenset[str], pack_id: str,
             registry: AliasRegistry) -> str:
     """`source` with member chains read through aliases (see the module docstring)."""
+    from checker.cel_paths import KEYWORDS, tokenize
+
     tokens = tokenize(source)
     shadowed = _comprehension_uses(tokens)
     by_var = {loop.var: loop for loop in loops}
@@ -155,6 +161,8 @@ def _chain(tokens: list[Token], i: int) -> tuple[list[str], int]:
 
 def _comprehension_uses(tokens: list[Token]) -> set[int]:
     """Indices of tokens naming a comprehension variable (its declaration and its uses)."""
+    from checker.cel_paths import MACROS, matching
+
     scopes: list[tuple[str, int, int]] = []
     for k in range(len(tokens) - 4):
         if tokens[k].text == "." and tokens[k + 1].text in MACROS and tokens[k + 2].text == "(" \

@@ -16,7 +16,8 @@ import functools
 import re
 from typing import NamedTuple
 
-ANY_ITEM = "[]"
+from checker.cel_refs import ANY_ITEM, PathRef  # noqa: F401  (re-exported: the analysis yields them)
+
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 KEYWORDS = frozenset({"true", "false", "null", "in"})
 
@@ -33,20 +34,6 @@ class Token(NamedTuple):
     kind: str
     text: str
     offset: int
-
-
-class PathRef(NamedTuple):
-    """A member chain read by an expression: root name plus parts ('[]' = any item)."""
-
-    root: str
-    parts: tuple[str, ...]
-    offset: int
-
-    def dotted(self) -> str:
-        out = self.root
-        for p in self.parts:
-            out += ANY_ITEM if p == ANY_ITEM else f".{p}"
-        return out
 
 
 class CelSyntaxError(ValueError):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from checker.cel_paths import ANY_ITEM
+from checker.cel_refs import ANY_ITEM
 from checker.document import OfferDocument
 from checker.findings import Fact
 from checker.rulepack import Rule, split_path

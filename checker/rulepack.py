@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from checker.cel_paths import ANY_ITEM, PathRef
+from checker.cel_refs import ANY_ITEM, PathRef
 from checker.errors import RulePackError, SourceSpan
 from checker.findings import Citation, PackRef, Severity
 from checker.resources import schema_path

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from checker import cache
-from checker.cel_paths import PathRef
+from checker.cel_refs import PathRef
 from checker.errors import RulePackError, SourceSpan
 from checker.expr import compile_expression
 from checker.findings import Citation, Severity
