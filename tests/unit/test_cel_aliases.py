@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.cel_aliases import Alias, AliasRegistry, Loop, flatten
+from checker.cel_aliases import Alias, AliasRegistry, Loop, compact, flatten
 from checker.document import load_document, load_document_text
 from checker.engine import evaluate
 from checker.engine_plan import plan_for
@@ -39,30 +39,34 @@ def _flatten(source: str, loops: tuple[Loop, ...] = ()) -> tuple[str, dict[str, 
     return out, {name: alias for alias, name in registry.names.items()}
 
 
+def test_compact_keeps_tokens_and_drops_layout():
+    assert compact("a - -1 &&\n    x in [1, 2] || 'a  b' == y.z") == "a- -1&&x in[1,2] ||'a  b'==y.z"
+
+
 def test_a_member_chain_becomes_one_alias_of_its_whole_path():
     out, aliases = _flatten("derived.timeline.expiration_is_business_day")
-    assert out == "__a0"
+    assert out == compact("__a0")
     assert aliases["__a0"] == Alias("path", ("derived", "timeline", "expiration_is_business_day"))
 
 
 def test_has_reads_a_field_alias_so_presence_is_asked_of_the_same_key():
     out, aliases = _flatten("has(derived.timeline.payment) && has(settings.rounding)")
-    assert out == "has(__a0.payment) && has(__a1.rounding)"
+    assert out == compact("has(__a0.payment) && has(__a1.rounding)")
     assert aliases["__a0"] == Alias("field", ("derived", "timeline"), "payment")
     assert aliases["__a1"] == Alias("field", ("settings",), "rounding")
 
 
 def test_a_loop_variable_reads_the_item_of_the_list_alias_at_the_loop_index():
     out, aliases = _flatten("c.sought > 0 && has(c.outstanding) && string(c) != ''", LOOP_C)
-    assert out == ("(__a0[__i_c]).sought > 0 && has((__a0[__i_c]).outstanding)"
-                   " && string((__a0[__i_c])) != ''")
+    assert out == compact("(__a0[__i_c]).sought > 0 && has((__a0[__i_c]).outstanding)"
+                          " && string((__a0[__i_c])) != ''")
     assert aliases == {"__a0": Alias("path", ("classes",))}
 
 
 def test_a_nested_loop_reads_through_the_outer_item():
     loops = LOOP_C + (Loop("o", ("c", "options"), "__i_o"),)
     out, _ = _flatten("o.price == c.id", loops)
-    assert out == "((__a0[__i_c]).options[__i_o]).price == (__a0[__i_c]).id"
+    assert out == compact("((__a0[__i_c]).options[__i_o]).price == (__a0[__i_c]).id")
 
 
 def test_method_calls_namespaces_comprehension_variables_and_unknown_roots_are_left_alone():
@@ -70,14 +74,14 @@ def test_method_calls_namespaces_comprehension_variables_and_unknown_roots_are_l
               " && size(classes) > 0 && other.thing")
     out, aliases = _flatten(source, LOOP_C)
     # The comprehension variable c shadows the loop variable c inside its macro.
-    assert out == ("__a0.filter(c, c.kind == 'cash').all(x, money.le(x.price, '1'))"
-                   " && size(classes) > 0 && other.thing")
+    assert out == compact("__a0.filter(c, c.kind == 'cash').all(x, money.le(x.price, '1'))"
+                          " && size(classes) > 0 && other.thing")
     assert aliases == {"__a0": Alias("path", ("consideration", "options"))}
 
 
 def test_params_and_variables_are_read_one_value_at_a_time():
     out, aliases = _flatten("params.rate[variables.index] == variables.row.rate")
-    assert out == "__a0[__a1] == __a2.rate"
+    assert out == compact("__a0[__a1] == __a2.rate")
     assert aliases["__a0"] == Alias("param", ("p",), "rate")
     assert aliases["__a2"] == Alias("variable", ("p",), "row")
 
