@@ -131,9 +131,8 @@ def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument,
                         f"{result.value!r}, not a boolean", document, bindings)
     status = Status.PASS if result.value else Status.FAIL
     # The message is computed on first access, with this instance's loop indexes.
-    snapshot = {name: run.bound[name] for name in planned.indexes}
-    return _finding(planned, label, status, lambda: _message(planned, run, status, snapshot),
-                    document, bindings)
+    return _finding(planned, label, status, None, document, bindings, (), run,
+                    tuple(run.bound[name] for name in planned.indexes))
 
 
 def _not_good(planned: RulePlan, label: str | None, bindings: dict[str, PathKey],
@@ -147,11 +146,28 @@ def _not_good(planned: RulePlan, label: str | None, bindings: dict[str, PathKey]
                     document, bindings)
 
 
-def _message(planned: RulePlan, run: PackRun, status: Status, snapshot: dict[str, int]) -> str:
+class _Finding(Finding):
+    """A finding that explains itself when asked: its message (pass or fail) and the facts
+    behind it are computed on first access, from the instance it was judged on.
+
+    The explanation lives in the finding's own slots rather than in closures: a run over
+    many documents keeps every finding, and the garbage collector walks all they hold.
+    """
+
+    __slots__ = ("planned", "document", "bindings", "run", "indexes")
+
+    def _explain_message(self) -> str:
+        return _message(self.planned, self.run, self.status, self.indexes)
+
+    def _explain_facts(self) -> tuple[Any, ...]:
+        return instance_facts(self.planned.rule, self.document, self.bindings)
+
+
+def _message(planned: RulePlan, run: PackRun, status: Status, indexes: tuple[int, ...]) -> str:
     rule = planned.rule
     if planned.message_expr is not None:
         run.activate()
-        run.bound.update(snapshot)
+        run.bound.update(zip(planned.indexes, indexes))
         with contextlib.redirect_stderr(io.StringIO()):
             text = run.run(planned.message_expr)
         if text.kind == "ok" and isinstance(text.value, str):
@@ -164,12 +180,18 @@ def _message(planned: RulePlan, run: PackRun, status: Status, snapshot: dict[str
     return f"Requirement met: {rule.title}."
 
 
-def _finding(planned: RulePlan, label: str | None, status: Status, message: Any,
-             document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...] = ()
-             ) -> Finding:
+def _finding(planned: RulePlan, label: str | None, status: Status, message: str | None,
+             document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...] = (),
+             run: PackRun | None = None, indexes: tuple[int, ...] = ()) -> Finding:
+    """A finding; with message None, its message is computed later with `run` at `indexes`."""
     rule = planned.rule
-    return Finding(
+    finding = _Finding(
         rule_id=rule.id, title=rule.title, status=status, severity=rule.severity,
         explain_message=message, pack=planned.ref, instance=label, citations=rule.citations,
-        explain_facts=lambda: instance_facts(rule, document, bindings), missing=missing,
-        remedy=rule.remedy, tags=rule.tags)
+        explain_facts=None, missing=missing, remedy=rule.remedy, tags=rule.tags)
+    finding.planned = planned
+    finding.document = document
+    finding.bindings = bindings
+    finding.run = run
+    finding.indexes = indexes  # the instance's loop indexes, in planned.indexes order
+    return finding

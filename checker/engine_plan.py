@@ -17,7 +17,7 @@ from typing import Any
 from checker import cache
 from checker.cel_aliases import ALIAS_PREFIX, Alias, AliasRegistry, Loop, flatten
 from checker.engine_view import Trimmer
-from checker.expr import cel_value, compile_expression
+from checker.expr import CallLog, cel_value, compile_expression
 from checker.findings import PackRef
 from checker.rulepack import Rule, loop_index
 from checker.schema_index import schema_index
@@ -92,6 +92,10 @@ class Plan:
         self.packs = {rule.pack.id: rule.pack for rule in self.rules}
         self.refs: dict[str, PackRef] = {}
         self.trimmer = Trimmer(schema_index(), self.names)
+        # The domain functions, wrapped once: documents are evaluated one after another
+        # (and lazy messages one at a time), so one log of the last failure serves all.
+        self.log = CallLog()
+        self.functions = self.log.functions()
         self.params = {pack_id: cel_value(pack.params) for pack_id, pack in self.packs.items()}
         self._pending: list[tuple[PlannedProgram, str, tuple[Loop, ...], str]] = []
         self.variables: dict[tuple[str, str], PlannedProgram] = {}

@@ -13,7 +13,7 @@ from typing import Any
 from checker.cel_aliases import ALIAS_PREFIX, Alias
 from checker.engine_plan import Plan, PlannedProgram
 from checker.engine_view import ABSENT, FactView
-from checker.expr import CallLog, cel_module, cel_value
+from checker.expr import cel_module, cel_value
 from checker.rulepack import Pack, loop_list
 
 
@@ -41,12 +41,12 @@ class Session:
     alias per member chain (cel_aliases), the roots they read whole, and `as_of`.
     Everything else a program may read (the original roots and loop lists, for the
     original programs the engine falls back to; params and variables; loop indexes)
-    is served from a PackRun's `bound` through the variable resolver, converted only
+    is served from the session's `bound` through the variable resolver, converted only
     when read.
     """
 
     def __init__(self, view: FactView, as_of: dt.datetime | None, plan: Plan):
-        self.log = CallLog()
+        self.log = plan.log
         self.plan = plan
         self.view = view
         registered: dict[str, Any] = {}
@@ -60,7 +60,7 @@ class Session:
         # (many are read by no rule that applies); a list or map is registered, converted
         # once, since converting it on every read would cost more. None cannot be served
         # (the resolver's "not mine"), so it is registered too.
-        self.served: dict[str, Any] = {}
+        self.bound: dict[str, Any] = {}  # what the resolver serves
         for name, alias in plan.aliases:
             value = _alias_value(alias, view, plan)
             if value is ABSENT:
@@ -68,12 +68,21 @@ class Session:
             if value is None or isinstance(value, (list, dict)):
                 registered[name] = value
             else:
-                self.served[name] = value
+                self.bound[name] = value
         self._originals: dict[str, Any] | None = None
         if not plan.rewrite:  # the reference run: the original programs, everything registered
             registered.update(self.originals())
         self.registered = frozenset(registered)
-        self.context = cel_module().Context(variables=registered, functions=self.log.functions())
+        self.context = cel_module().Context(variables=registered, functions=plan.functions)
+        self.context.set_variable_resolver(self.bound.get)
+        self._serving_originals = False
+
+    def serve_originals(self) -> None:
+        """Make what the original programs read available through the resolver."""
+        if not self._serving_originals:
+            self.bound.update((k, v) for k, v in self.originals().items()
+                              if k not in self.registered)
+            self._serving_originals = True
 
     def originals(self) -> dict[str, Any]:
         """What the original programs read: every section, "derived" and the loop lists.
@@ -100,7 +109,7 @@ def _alias_value(alias: Alias, view: FactView, plan: Plan) -> Any:
     if alias.kind == "param":
         params = plan.params[alias.parts[0]]
         return params[alias.field] if alias.field in params else ABSENT
-    return ABSENT  # "variable": computed per pack, lazily, and served by PackRun.bound
+    return ABSENT  # "variable": computed per pack, lazily, then served from Session.bound
 
 
 class PackRun:
@@ -112,15 +121,17 @@ class PackRun:
         self.plan = session.plan
         self.log = session.log
         self.context = session.context
-        self.bound: dict[str, Any] = dict(session.served)
+        # One resolver dict for the whole session: variable aliases are named per pack, and
+        # what differs per pack for the original programs (params, variables) is put in
+        # place by activate().
+        self.bound = session.bound
+        self.params = self.plan.params[pack.id]
         self.computed: dict[str, Outcome] = {}
         self.variables: dict[str, Any] = {}
-        self.bound["params"] = self.plan.params[pack.id]
-        self.bound["variables"] = self.variables
-        self.has_originals = False
 
     def activate(self) -> None:
-        self.context.set_variable_resolver(self.bound.get)
+        self.bound["params"] = self.params
+        self.bound["variables"] = self.variables
 
     def run(self, program: Any) -> Outcome:
         self.log.error = None
@@ -131,10 +142,7 @@ class PackRun:
         if outcome.kind == "missing_root" and outcome.value.startswith(ALIAS_PREFIX) and \
                 isinstance(program, PlannedProgram):
             # An alias the document cannot fill: the original program says why.
-            if not self.has_originals:
-                self.bound.update((k, v) for k, v in self.session.originals().items()
-                                  if k not in self.session.registered)
-                self.has_originals = True
+            self.session.serve_originals()
             self.log.error = None
             try:
                 return Outcome("ok", program.original.execute(self.context))

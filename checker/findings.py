@@ -77,9 +77,9 @@ class Finding:
     """One rule's verdict on one instance, with its explanation.
 
     The verdict (status) is computed eagerly; the message and facts, which cost more
-    than the verdict, may be supplied as zero-argument callables and are then
-    computed once, on first access (a run that only needs exit codes never pays for
-    them; a report reads them all).
+    than the verdict, may be left as None and are then computed once, on first access,
+    by _explain_message / _explain_facts, which the engine's findings provide (a run
+    that only needs exit codes never pays for them; a report reads them all).
     """
 
     __slots__ = ("rule_id", "title", "status", "severity", "pack", "instance", "citations",
@@ -91,7 +91,7 @@ class Finding:
                  missing: tuple[str, ...] = (),  # fact paths, for not_evaluable
                  remedy: str | None = None, tags: tuple[str, ...] = (),
                  details: dict[str, Any] | None = None,
-                 explain_message: Any = "", explain_facts: Any = ()):
+                 explain_message: str | None = "", explain_facts: tuple[Fact, ...] | None = ()):
         self.rule_id = rule_id
         self.title = title
         self.status = status
@@ -102,24 +102,30 @@ class Finding:
         self.missing = missing
         self.remedy = remedy
         self.tags = tags
-        self.details = details if details is not None else {}
-        self.explain_message = explain_message
-        self.explain_facts = explain_facts
+        self.details = details  # optional extra data for the JSON report
+        self.explain_message = explain_message  # None: computed on first access
+        self.explain_facts = explain_facts  # None: computed on first access
 
     def __repr__(self) -> str:
         return f"Finding({self.key!r}, {self.status.value}, {self.severity.value})"
 
     @property
     def message(self) -> str:
-        if callable(self.explain_message):
-            self.explain_message = self.explain_message()
+        if self.explain_message is None:
+            self.explain_message = self._explain_message()
         return self.explain_message
 
     @property
     def facts(self) -> tuple[Fact, ...]:
-        if callable(self.explain_facts):
-            self.explain_facts = tuple(self.explain_facts())
+        if self.explain_facts is None:
+            self.explain_facts = tuple(self._explain_facts())
         return self.explain_facts
+
+    def _explain_message(self) -> str:
+        raise NotImplementedError("a finding made without a message must say how to explain it")
+
+    def _explain_facts(self) -> tuple[Fact, ...]:
+        raise NotImplementedError("a finding made without facts must say how to explain them")
 
     @property
     def key(self) -> str:
