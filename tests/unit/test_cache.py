@@ -12,11 +12,8 @@ GOOD = "schema_version: 1\noffer: {id: x}\nclasses: [{id: A, sought: 5}]\n"
 BAD = "schema_version: 1\noffer: {id: x}\nclasses: [{id: A, sought: -5}]\n"
 
 
-@pytest.fixture(autouse=True)
-def isolated_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("OFFERCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("OFFERCHECK_NO_CACHE", raising=False)
-    return tmp_path / "cache"
+# Every test here runs with a cache folder of its own (conftest.isolated_cache).
+pytestmark = pytest.mark.usefixtures("isolated_cache")
 
 
 def test_pass_is_remembered_and_result_unchanged(isolated_cache):

@@ -10,7 +10,6 @@ the fallback.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from checker.errors import DocumentError
 from checker.expr import compile_expression
 from checker.rulepack import load_packs, select_rules
 from checker.run import document_as_of
+from dynex_mutations import DYNEX, PATHS, deleted, replaced
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = select_rules(load_packs([ROOT / "rules"]))
@@ -108,21 +108,6 @@ def test_examples_give_the_same_findings_with_and_without_the_rewriting(path):
     assert _outcomes(document, True) == _outcomes(document, False)
 
 
-DYNEX = yaml.safe_load((ROOT / "examples" / "dynex-2003" / "expiration.yaml").read_text())
-
-
-def _paths(node, prefix=()):
-    out = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            out += _paths(value, prefix + (i,))
-    return out
-
-
-PATHS = _paths(DYNEX)
 FUZZ = settings(derandomize=True, deadline=None, max_examples=25,
                 suppress_health_check=[HealthCheck.too_slow])
 
@@ -138,12 +123,7 @@ def _same_both_ways(data) -> None:
 @FUZZ
 @given(st.sampled_from(PATHS))
 def test_a_deleted_fact_gives_the_same_findings_with_and_without_the_rewriting(path):
-    data = copy.deepcopy(DYNEX)
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    del node[path[-1]]
-    _same_both_ways(data)
+    _same_both_ways(deleted(DYNEX, path))
 
 
 @FUZZ
@@ -151,12 +131,7 @@ def test_a_deleted_fact_gives_the_same_findings_with_and_without_the_rewriting(p
                                          st.sampled_from(["", "x", "24.50", "2003-02-11"]),
                                          st.just([]), st.just({})))
 def test_a_changed_fact_gives_the_same_findings_with_and_without_the_rewriting(path, value):
-    data = copy.deepcopy(DYNEX)
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-    _same_both_ways(data)
+    _same_both_ways(replaced(DYNEX, path, value))
 
 
 def _alias_paths() -> list[tuple]:
@@ -196,13 +171,9 @@ def test_deleting_each_fact_read_through_an_alias_gives_the_same_findings(monkey
     paths = _alias_paths()
     assert len(paths) > 20
     for path in paths:
-        data = copy.deepcopy(DYNEX)
-        node = data
-        for part in path[:-1]:
-            node = node[part]
-        del node[path[-1]]
         try:
-            document = load_document_text(yaml.safe_dump(data, sort_keys=False), "fuzz.yaml")
+            document = load_document_text(yaml.safe_dump(deleted(DYNEX, path), sort_keys=False),
+                                          "fuzz.yaml")
         except DocumentError:
             continue  # a required fact: the document is refused before any rule runs
         monkeypatch.setattr(engine_session.PackRun, "_failure", counting_failure)
@@ -212,11 +183,8 @@ def test_deleting_each_fact_read_through_an_alias_gives_the_same_findings(monkey
     assert fallbacks, "no deletion made a rewritten program fall back: the test lost its point"
 
 
-def test_a_plan_takes_its_rewriting_from_the_cache_only_when_the_record_fits(tmp_path, monkeypatch):
+def test_a_plan_takes_its_rewriting_from_the_cache_only_when_the_record_fits(isolated_cache):
     from checker.engine_plan import Plan
-
-    monkeypatch.setenv("OFFERCHECK_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("OFFERCHECK_NO_CACHE", raising=False)
 
     def summary(plan):
         programs = [p.source for rp in plan.by_rule.values()
@@ -224,7 +192,7 @@ def test_a_plan_takes_its_rewriting_from_the_cache_only_when_the_record_fits(tmp
         return programs, plan.aliases, plan.registry.bare_roots
 
     computed = Plan(RULES)  # a miss: rewrites and stores
-    stored = list((tmp_path / "json").iterdir())
+    stored = list((isolated_cache / "json").iterdir())
     assert len(stored) == 1
     assert summary(Plan(RULES)) == summary(computed)  # a hit gives the same plan
 

@@ -8,9 +8,7 @@ takes the run down). Derandomized, so CI sees the same examples every time.
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -22,10 +20,8 @@ from checker.errors import DocumentError
 from checker.findings import Status
 from checker.rulepack import load_packs
 from checker.run import run_check
+from dynex_mutations import DYNEX, PATHS, ROOT, deleted, replaced
 
-ROOT = Path(__file__).resolve().parents[2]
-DYNEX_TEXT = (ROOT / "examples" / "dynex-2003" / "expiration.yaml").read_text(encoding="utf-8")
-DYNEX = yaml.safe_load(DYNEX_TEXT)
 PACKS = load_packs([ROOT / "rules"])
 FUZZ = settings(derandomize=True, deadline=None, max_examples=60,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -38,29 +34,6 @@ scalars = st.one_of(
 )
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=3)), max_leaves=8)
-
-
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            out += _paths(value, prefix + (i,))
-    return out
-
-
-PATHS = _paths(DYNEX)
-
-
-def _replace(data: Any, path: tuple, value: Any) -> Any:
-    data = copy.deepcopy(data)
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-    return data
 
 
 def _yaml(data: Any) -> str:
@@ -96,18 +69,13 @@ def test_any_text_loads_or_is_a_one_line_document_error(text):
 @FUZZ
 @given(st.sampled_from(PATHS), values)
 def test_one_changed_fact_never_crashes_the_run(path, value):
-    _check_survives(_yaml(_replace(DYNEX, path, value)))
+    _check_survives(_yaml(replaced(DYNEX, path, value)))
 
 
 @FUZZ
 @given(st.sampled_from(PATHS))
 def test_one_deleted_fact_never_crashes_the_run(path):
-    data = copy.deepcopy(DYNEX)
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    del node[path[-1]]
-    _check_survives(_yaml(data))
+    _check_survives(_yaml(deleted(DYNEX, path)))
 
 
 PACK_TEMPLATE = """\
