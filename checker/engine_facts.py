@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -45,26 +43,6 @@ def _schema_defines(path: PathKey, name: str) -> bool:
     index = schema_index("derived.schema.json") if path[:1] == ("derived",) else schema_index()
     node = index.lookup(path[1:] if path[:1] == ("derived",) else path)
     return node is not None and name in index.deref(node).get("properties", {})
-
-
-def _concrete(document: OfferDocument, parts: tuple[str, ...]) -> Iterator[PathKey]:
-    """Expand '[]' wildcards against the document."""
-    def walk(prefix: PathKey, rest: tuple[str, ...]) -> Iterator[PathKey]:
-        if not rest:
-            yield prefix
-            return
-        head, tail = rest[0], rest[1:]
-        if head == ANY_ITEM:
-            node = document.get(prefix)
-            if isinstance(node, list):
-                for i in range(len(node)):
-                    yield from walk(prefix + (i,), tail)
-            elif isinstance(node, dict):
-                for k in node:
-                    yield from walk(prefix + (k,), tail)
-            return
-        yield from walk(prefix + (head,), tail)
-    yield from walk((), parts)
 
 
 def _bind(parts: tuple[str, ...], bindings: dict[str, PathKey], loop_patterns: dict[str, tuple[str, ...]]
@@ -171,8 +149,7 @@ def instance_facts(rule: Rule, document: OfferDocument, bindings: dict[str, Path
 
 def _expand_facts(document: OfferDocument, pattern: tuple) -> tuple[tuple[PathKey, Fact], ...]:
     out: list[tuple[PathKey, Fact]] = []
-    for path in itertools.islice(_concrete(document, pattern), MAX_FACTS_PER_PATH):
-        value = document.get(path, _MISSING)
+    for path, value in _concrete_values(document, pattern, MAX_FACTS_PER_PATH):
         if value is _MISSING:
             continue
         if isinstance(value, dict) and "id" in value:
@@ -180,6 +157,46 @@ def _expand_facts(document: OfferDocument, pattern: tuple) -> tuple[tuple[PathKe
         source = None if path[:1] == ("derived",) else str(document.span(path))
         out.append((path, Fact(format_path(path), _json_value(value), source)))
     return tuple(out)
+
+
+def _concrete_values(document: OfferDocument, pattern: tuple, limit: int
+                     ) -> list[tuple[PathKey, Any]]:
+    """The first `limit` concrete paths of `pattern` ('[]' = every item), each with its value
+    (_MISSING where the document has none). A path counts toward the limit whether or
+    not the document has a value there; a wildcard over something that is not a list or
+    map gives no path. One walk reads each node once, not once per path below it."""
+    out: list[tuple[PathKey, Any]] = []
+    derived = pattern[:1] == ("derived",)
+    size = len(pattern)
+
+    def walk(node: Any, path: PathKey, k: int) -> None:
+        if k == size:
+            out.append((path, node))
+            return
+        head = pattern[k]
+        if head == ANY_ITEM:
+            if isinstance(node, list):
+                items: Any = enumerate(node)
+            elif isinstance(node, dict):
+                items = node.items()
+            else:
+                return
+            for key, item in items:
+                walk(item, path + (key,), k + 1)
+                if len(out) >= limit:
+                    return
+            return
+        try:
+            child = node[head]
+        except (KeyError, IndexError, TypeError):
+            child = _MISSING
+        walk(child, path + (head,), k + 1)
+
+    if derived:
+        walk(document.derived_cache, ("derived",), 1)
+    else:
+        walk(document.values, (), 0)
+    return out[:limit]
 
 
 _MISSING = object()

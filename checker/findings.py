@@ -42,7 +42,7 @@ class Citation(NamedTuple):
     url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self._asdict().items() if v is not None}
+        return {k: v for k, v in zip(self._fields, self) if v is not None}
 
     def short(self) -> str:
         parts = [self.authority]

@@ -33,3 +33,22 @@ def test_nothing_is_added_without_a_record_or_for_document_facts():
         ("derived", "nowhere", "x"),  # no such calculator
         ("derived", "conditions"),  # too short to name a record
         ("classes", 0, "sought"))) == ""  # not a derived fact
+
+
+def test_concrete_values_expand_wildcards_count_missing_paths_and_stop_at_the_limit():
+    from checker.engine_facts import _MISSING, _concrete_values
+    from checker.document import load_document_text
+
+    document = load_document_text(
+        "schema_version: 1\noffer: {id: t}\n"
+        "classes: [{id: A, sought: 1}, {id: B}, {id: C, sought: 3}]\n", "doc.yaml")
+    values = _concrete_values(document, ("classes", "[]", "sought"), 12)
+    assert values == [(("classes", 0, "sought"), 1), (("classes", 1, "sought"), _MISSING),
+                      (("classes", 2, "sought"), 3)]
+    # A missing path still counts toward the limit, as the facts list has always counted.
+    assert _concrete_values(document, ("classes", "[]", "sought"), 2)[-1][1] is _MISSING
+    # A wildcard over a missing list or a scalar gives nothing; a plain missing path, itself.
+    assert _concrete_values(document, ("tenders", "[]", "x"), 12) == []
+    assert _concrete_values(document, ("offer", "id", "[]"), 12) == []
+    assert _concrete_values(document, ("timeline", "commencement"), 12) == [
+        (("timeline", "commencement"), _MISSING)]
