@@ -1,0 +1,521 @@
+"""A second way to run a CEL program: translated to a Python function, for the common case.
+
+Running a program in the CEL extension costs a few microseconds, and handing it the
+facts costs more: the extension converts every registered value into its own types
+when a context is made (about 1.7 ms per Dynex document). A run over many documents
+is dominated by those costs. This module translates the CEL the packs use into a
+Python expression over the same values the extension would be given (``cel_value``
+forms: decimal strings, ints, UTC timestamps, ISO date strings, lists, maps), so that
+most programs never cross into the extension at all.
+
+The translation is exact or it declines, never approximate:
+
+- at translation, anything outside the subset below (doubles, unsigned ints, bytes,
+  escapes other than the simple ones, message literals, functions we do not know) makes
+  ``translate`` return None, and the program only ever runs in CEL;
+- at run time, every operator checks its operands' types and raises on anything but
+  the plain cases (mixed types, overflow, a missing key, a non-boolean condition, a
+  domain function's failure). The engine then runs the program in CEL, which gives
+  the outcome, whatever it is (an error, a missing fact, or a value CEL defines for
+  a case we chose not to reproduce).
+
+So a translated program returns a value only where CEL returns the same value; the
+tests check this against the extension on generated expressions and on every
+example. The generated text uses only the helpers below, the names of the CEL
+program's own comprehension variables (prefixed), and literals written with
+``repr``: a pack's text is never executed as Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from checker.cel_paths import CelSyntaxError, Token, tokenize
+
+INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
+_MACROS = {"all", "exists", "exists_one", "map", "filter"}
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r"}
+_RELATIONS = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge",
+              "in": "_in"}
+_ARITHMETIC = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod"}
+
+
+class Unsupported(Exception):
+    """The program uses something this translation does not reproduce."""
+
+
+class Declined(Exception):
+    """At run time: a case left to CEL (raised by the helpers below)."""
+
+
+# ---------------------------------------------------------------- run-time helpers
+
+def _decline(*_: Any) -> Any:
+    raise Declined
+
+
+def _b(value: Any) -> bool:
+    """A condition: CEL's && || ! ?: take booleans only."""
+    if value is True or value is False:
+        return value
+    raise Declined
+
+
+def _eq(a: Any, b: Any) -> bool:
+    kind = type(a)
+    if kind is not type(b):
+        raise Declined  # null vs value, int vs bool: left to CEL's own rules
+    if kind is list:
+        if len(a) != len(b):
+            return False
+        return all([_eq(x, y) for x, y in zip(a, b)])
+    if kind is dict:
+        if a.keys() != b.keys():
+            return False
+        return all([_eq(a[k], b[k]) for k in a])
+    if kind in _SCALARS:
+        return a == b
+    raise Declined
+
+
+def _ne(a: Any, b: Any) -> bool:
+    return not _eq(a, b)
+
+
+_SCALARS = (bool, int, str, type(None), dt.datetime)
+_ORDERED = (int, str, dt.datetime)
+
+
+def _lt(a: Any, b: Any) -> bool:
+    if type(a) is type(b) and type(a) in _ORDERED:
+        return a < b
+    raise Declined
+
+
+def _le(a: Any, b: Any) -> bool:
+    if type(a) is type(b) and type(a) in _ORDERED:
+        return a <= b
+    raise Declined
+
+
+def _gt(a: Any, b: Any) -> bool:
+    if type(a) is type(b) and type(a) in _ORDERED:
+        return a > b
+    raise Declined
+
+
+def _ge(a: Any, b: Any) -> bool:
+    if type(a) is type(b) and type(a) in _ORDERED:
+        return a >= b
+    raise Declined
+
+
+def _in(a: Any, container: Any) -> bool:
+    kind = type(container)
+    if kind is list:
+        return any([_eq(a, item) for item in container])
+    if kind is dict and type(a) is str:
+        return a in container
+    raise Declined
+
+
+def _int(value: int) -> int:
+    if INT_MIN <= value <= INT_MAX:
+        return value
+    raise Declined  # CEL: overflow is an error
+
+
+def _add(a: Any, b: Any) -> Any:
+    kind = type(a)
+    if kind is not type(b):
+        raise Declined
+    if kind is int:
+        return _int(a + b)
+    if kind is str or kind is list:
+        return a + b
+    raise Declined
+
+
+def _sub(a: Any, b: Any) -> int:
+    if type(a) is int and type(b) is int:
+        return _int(a - b)
+    raise Declined
+
+
+def _mul(a: Any, b: Any) -> int:
+    if type(a) is int and type(b) is int:
+        return _int(a * b)
+    raise Declined
+
+
+def _div(a: Any, b: Any) -> int:
+    if type(a) is int and type(b) is int and b != 0:
+        quotient = abs(a) // abs(b)  # CEL truncates toward zero
+        return _int(quotient if (a < 0) == (b < 0) else -quotient)
+    raise Declined
+
+
+def _mod(a: Any, b: Any) -> int:
+    if type(a) is int and type(b) is int and b != 0 and not (a == INT_MIN and b == -1):
+        remainder = abs(a) % abs(b)  # the sign of the dividend, as in CEL
+        return remainder if a >= 0 else -remainder
+    raise Declined  # CEL: INT_MIN % -1 overflows
+
+
+def _neg(a: Any) -> int:
+    if type(a) is int:
+        return _int(-a)
+    raise Declined
+
+
+def _ix(container: Any, key: Any) -> Any:
+    kind = type(container)
+    if kind is list and type(key) is int and 0 <= key < len(container):
+        return container[key]
+    if kind is dict and type(key) is str:
+        return container[key]  # a missing key raises: CEL says which
+    raise Declined
+
+
+def _has(container: Any, name: str) -> bool:
+    if type(container) is dict:
+        return name in container
+    raise Declined
+
+
+def _size(value: Any) -> int:
+    kind = type(value)
+    if kind is list or kind is dict or (kind is str and value.isascii()):
+        return len(value)
+    raise Declined  # this CEL counts a string's UTF-8 bytes, not its code points
+
+
+def _string(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        return str(value)
+    raise Declined  # this CEL has no string(bool) or string(null)
+
+
+class _Keys(list):
+    """A map's keys, as all/exists/exists_one range over them."""
+
+
+def _items(value: Any) -> list[Any]:
+    """What all/exists/exists_one range over: a list's items, a map's keys."""
+    if type(value) is list:
+        return value
+    if type(value) is dict:
+        return _Keys(value)
+    raise Declined
+
+
+# CEL ranges over a list in order, stopping where the answer is known, and over a map's
+# keys in an order of its own (it differs from one context to the next): over a map, every
+# key's test runs, so that an answer is given only where no order could raise instead.
+
+def _all(items: list[Any], test: Callable[[Any], bool]) -> bool:
+    return all(list(map(test, items)) if type(items) is _Keys else map(test, items))
+
+
+def _exists(items: list[Any], test: Callable[[Any], bool]) -> bool:
+    return any(list(map(test, items)) if type(items) is _Keys else map(test, items))
+
+
+def _exists_one(items: list[Any], test: Callable[[Any], bool]) -> bool:
+    return sum(list(map(test, items))) == 1
+
+
+def _list(value: Any) -> list[Any]:
+    """What map/filter range over: lists only (a map's key order is CEL's own)."""
+    if type(value) is list:
+        return value
+    raise Declined
+
+
+def _result(value: Any) -> Any:
+    """A domain function's result, as CEL would take it; anything unusual is left to CEL."""
+    kind = type(value)
+    if kind is int:
+        return _int(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is dt.datetime and value.tzinfo is not None:
+        return value
+    raise Declined
+
+
+def _map(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for key, value in pairs:
+        if type(key) is not str or key in out:
+            raise Declined  # CEL rejects repeated keys; other key types left to CEL
+        out[key] = value
+    return out
+
+
+_HELPERS: dict[str, Any] = {
+    name: value for name, value in dict(globals()).items()
+    if name.startswith("_") and callable(value) and not name.startswith("__")
+}
+_HELPERS["__builtins__"] = {}
+
+
+# ---------------------------------------------------------------- parsing
+
+class _Parser:
+    """Recursive descent over cel_paths tokens, following the CEL grammar's precedence."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos].text if self.pos < len(self.tokens) else None
+
+    def take(self, text: str | None = None) -> Token:
+        if self.pos >= len(self.tokens):
+            raise Unsupported("unexpected end")
+        token = self.tokens[self.pos]
+        if text is not None and token.text != text:
+            raise Unsupported(f"expected {text!r}")
+        self.pos += 1
+        return token
+
+    def parse(self) -> tuple:
+        node = self.expr()
+        if self.pos != len(self.tokens):
+            raise Unsupported("trailing tokens")
+        return node
+
+    def expr(self) -> tuple:
+        condition = self.binary(0)
+        if self.peek() == "?":
+            self.take()
+            then = self.binary(0)
+            self.take(":")
+            return ("?", condition, then, self.expr())
+        return condition
+
+    _LEVELS = (("||",), ("&&",), tuple(_RELATIONS), ("+", "-"), ("*", "/", "%"))
+
+    def binary(self, level: int) -> tuple:
+        if level == len(self._LEVELS):
+            return self.unary()
+        node = self.binary(level + 1)
+        ops = self._LEVELS[level]
+        while self.peek() in ops and self.tokens[self.pos].kind in ("op", "ident"):
+            op = self.take().text
+            node = (op, node, self.binary(level + 1))
+        return node
+
+    def unary(self) -> tuple:
+        if self.peek() == "!":
+            self.take()
+            return ("!", self.unary())
+        if self.peek() == "-":
+            self.take()
+            return ("neg", self.unary())
+        return self.member()
+
+    def member(self) -> tuple:
+        node = self.primary()
+        while True:
+            if self.peek() == ".":
+                self.take()
+                name = self.take()
+                if name.kind != "ident":
+                    raise Unsupported("field name expected")
+                if self.peek() == "(":
+                    node = ("call", node, name.text, self.arguments(")"))
+                else:
+                    node = ("field", node, name.text)
+            elif self.peek() == "[":
+                self.take()
+                index = self.expr()
+                self.take("]")
+                node = ("index", node, index)
+            else:
+                return node
+
+    def arguments(self, close: str) -> list[tuple]:
+        self.take()  # the opening bracket
+        items: list[tuple] = []
+        while self.peek() != close:
+            items.append(self.expr())
+            if self.peek() == ",":
+                self.take()
+            elif self.peek() != close:
+                raise Unsupported("',' expected")
+        self.take(close)
+        return items
+
+    def primary(self) -> tuple:
+        token = self.take()
+        if token.kind == "number":
+            if not token.text.isdigit():
+                raise Unsupported("only decimal int literals are translated")
+            value = int(token.text)
+            if value > INT_MAX:
+                raise Unsupported("int literal out of range")
+            return ("lit", value)
+        if token.kind == "string":
+            return ("lit", _string_literal(token.text))
+        if token.kind == "ident":
+            if token.text in ("true", "false", "null"):
+                return ("lit", {"true": True, "false": False, "null": None}[token.text])
+            if token.text == "in":
+                raise Unsupported("'in' out of place")
+            if self.peek() == "(":
+                return ("call", None, token.text, self.arguments(")"))
+            if self.peek() == "{":
+                raise Unsupported("message literals are not translated")
+            return ("ident", token.text)
+        if token.text == "(":
+            node = self.expr()
+            self.take(")")
+            return node
+        if token.text == "[":
+            self.pos -= 1
+            return ("list", self.arguments("]"))
+        if token.text == "{":
+            pairs = []
+            while self.peek() != "}":
+                key = self.expr()
+                self.take(":")
+                pairs.append((key, self.expr()))
+                if self.peek() == ",":
+                    self.take()
+                elif self.peek() != "}":
+                    raise Unsupported("',' expected")
+            self.take("}")
+            return ("map", pairs)
+        raise Unsupported(f"unexpected {token.text!r}")
+
+
+def _string_literal(text: str) -> str:
+    quote = text[0]
+    if quote not in "'\"" or text.startswith(quote * 3) or len(text) < 2 or text[-1] != quote:
+        raise Unsupported("raw, bytes and triple-quoted strings are not translated")
+    body, out, i = text[1:-1], [], 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            escaped = body[i + 1] if i + 1 < len(body) else ""
+            if escaped not in _ESCAPES:
+                raise Unsupported("escape not translated")
+            out.append(_ESCAPES[escaped])
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- code generation
+
+class _Writer:
+    def __init__(self, functions: dict[str, Callable[..., Any]], namespaces: frozenset[str]):
+        self.functions = functions
+        self.namespaces = namespaces
+        self.used: dict[str, Callable[..., Any]] = {}
+
+    def write(self, node: tuple, scope: frozenset[str]) -> str:
+        kind = node[0]
+        w = self.write
+        if kind == "lit":
+            return repr(node[1])
+        if kind == "ident":
+            name = node[1]
+            if name in scope:
+                return "_v_" + name
+            if name in self.namespaces:
+                raise Unsupported("a namespace is not a value")
+            return f"g[{name!r}]"
+        if kind == "?":
+            return f"({w(node[2], scope)} if _b({w(node[1], scope)}) else {w(node[3], scope)})"
+        if kind == "&&":
+            return f"(_b({w(node[1], scope)}) and _b({w(node[2], scope)}))"
+        if kind == "||":
+            return f"(_b({w(node[1], scope)}) or _b({w(node[2], scope)}))"
+        if kind == "!":
+            return f"(not _b({w(node[1], scope)}))"
+        if kind == "neg":
+            return f"_neg({w(node[1], scope)})"
+        if kind in _RELATIONS or kind in _ARITHMETIC:
+            helper = _RELATIONS.get(kind) or _ARITHMETIC[kind]
+            return f"{helper}({w(node[1], scope)}, {w(node[2], scope)})"
+        if kind == "field":
+            return f"({w(node[1], scope)})[{node[2]!r}]"  # only a map has string keys
+        if kind == "index":
+            return f"_ix({w(node[1], scope)}, {w(node[2], scope)})"
+        if kind == "list":
+            return "[" + "".join(w(item, scope) + ", " for item in node[1]) + "]"
+        if kind == "map":
+            return "_map([" + "".join(f"({w(k, scope)}, {w(v, scope)}), " for k, v in node[1]) + "])"
+        if kind == "call":
+            return self.call(node, scope)
+        raise Unsupported(kind)  # pragma: no cover (the parser makes no other node)
+
+    def call(self, node: tuple, scope: frozenset[str]) -> str:
+        _, target, name, args = node
+        w = self.write
+        if target is None:
+            if name == "has" and len(args) == 1 and args[0][0] == "field":
+                return f"_has({w(args[0][1], scope)}, {args[0][2]!r})"
+            if name == "size" and len(args) == 1:
+                return f"_size({w(args[0], scope)})"
+            if name == "string" and len(args) == 1:
+                return f"_string({w(args[0], scope)})"
+            return self.function(name, [w(a, scope) for a in args])
+        if target[0] == "ident" and target[1] in self.namespaces and target[1] not in scope:
+            return self.function(f"{target[1]}.{name}", [w(a, scope) for a in args])
+        if name in _MACROS and args and args[0][0] == "ident" and len(args) in (2, 3):
+            return self.macro(name, target, args, scope)
+        if name == "size" and not args:
+            return f"_size({w(target, scope)})"
+        return self.function(name, [w(target, scope)] + [w(a, scope) for a in args])
+
+    def function(self, name: str, args: list[str]) -> str:
+        if name not in self.functions:
+            raise Unsupported(f"function {name} is not translated")
+        slot = "_f" + str(len(self.used))
+        self.used[slot] = self.functions[name]
+        return f"_result({slot}({', '.join(args)}))"
+
+    def macro(self, name: str, target: tuple, args: list[tuple], scope: frozenset[str]) -> str:
+        var = args[0][1]
+        inner = scope | {var}
+        loop = f"for _v_{var} in"
+        source = self.write(target, scope)
+        if len(args) == 3:
+            if name != "map":
+                raise Unsupported(f"{name} takes two arguments")
+            return (f"[{self.write(args[2], inner)} {loop} _list({source}) "
+                    f"if _b({self.write(args[1], inner)})]")
+        body = self.write(args[1], inner)
+        if name in ("all", "exists", "exists_one"):
+            return f"_{name}(_items({source}), lambda _v_{var}: _b({body}))"
+        if name == "filter":
+            return f"[_v_{var} {loop} _list({source}) if _b({body})]"
+        return f"[{body} {loop} _list({source})]"
+
+
+def translate(source: str, functions: dict[str, Callable[..., Any]],
+              namespaces: frozenset[str]) -> Callable[[dict[str, Any]], Any] | None:
+    """A Python function of the context's values, or None where CEL must run the program.
+
+    The function raises (Declined, KeyError, TypeError, ...) wherever it does not
+    reproduce CEL; the caller then runs the program in CEL.
+    """
+    try:
+        tree = _Parser(tokenize(source)).parse()
+        writer = _Writer(functions, namespaces)
+        text = "lambda g: " + writer.write(tree, frozenset())
+        code = compile(text, "<cel>", "eval")
+    except (Unsupported, CelSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    return eval(code, {**_HELPERS, **writer.used})  # noqa: S307 (text built above from a parse tree)
