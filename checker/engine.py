@@ -53,16 +53,20 @@ def select_packs(packs: list[Pack], when: LawDate) -> tuple[list[Pack], list[Pac
 
 
 def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | None,
-             rewrite: bool = True) -> list[Finding]:
+             rewrite: bool = True, python: bool | None = None) -> list[Finding]:
     """All findings, in a deterministic order (rule id, then instance order).
 
     rewrite=False evaluates the programs as compiled, without the alias rewriting
     (engine_plan): slower, and the reference the rewriting is tested against.
+    python: run programs translated to Python where they translate (cel_python), CEL
+    deciding every case the translation leaves to it. The default does so from the
+    second document a plan evaluates on: translating costs more than one run saves.
     """
     plan = plan_for(rules, rewrite)
     view = FactView(document, plan.trimmer, compute_derived(document, plan.calculators))
     runs: dict[str, PackRun] = {}
-    session = Session(view, as_of, plan)
+    session = Session(view, as_of, plan, plan.evaluated > 0 if python is None else python)
+    plan.evaluated += 1
     findings: list[Finding] = []
     # The CEL extension prints Python callback failures to stderr; we report them in
     # findings instead, so keep them off the user's terminal.

@@ -47,11 +47,11 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
             run.bound[index_name] = i
             where = planned.wheres[level]
             if where is not None:
-                keep = run.run(where)
-                if keep.kind != "ok":
-                    yield "/".join(extend_label(label, _label(item, i))), dict(paths), keep
+                keep = run.keeps(where)
+                if keep is False:
                     continue
-                if keep.value is not True:
+                if keep is not True:
+                    yield "/".join(extend_label(label, _label(item, i))), dict(paths), keep
                     continue
             item_label = extend_label(label, _label(item, i))
             paths[loop.var] = path + (i,)
@@ -82,12 +82,12 @@ def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
     for i, item in enumerate(items if isinstance(items, list) else []):
         bound[index_name] = i
         if where is not None:
-            keep = run.run(where)
-            if keep.kind != "ok":
+            keep = run.keeps(where)
+            if keep is False:
+                continue
+            if keep is not True:
                 produced = True
                 yield _label(item, i), {}, keep
-                continue
-            if keep.value is not True:
                 continue
         produced = True
         yield _label(item, i), {var: path + (i,)}, None

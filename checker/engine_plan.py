@@ -19,7 +19,7 @@ from checker.cel_aliases import ALIAS_PREFIX, Alias, AliasRegistry, Loop, flatte
 from checker.engine_view import Trimmer
 from checker.expr import CallLog, cel_value, compile_expression
 from checker.findings import PackRef
-from checker.rulepack import Rule, loop_index
+from checker.rulepack import LOOP_INDEX_PREFIX, Rule, loop_index
 from checker.schema_index import schema_index
 
 _CACHE_SIZE = 256
@@ -33,16 +33,51 @@ class PlannedProgram:
     rewriting produced nothing new.
     """
 
-    __slots__ = ("original", "source", "execute")
+    __slots__ = ("original", "source", "execute", "text", "python", "_names")
 
-    def __init__(self, original: Any, source: str | None):
+    def __init__(self, original: Any, source: str | None, text: str):
         self.original = original
+        self.text = text  # the pack's CEL text
+        self.python: Any = None  # its Python translation (cel_python): None until asked for
+        self._names: dict[str, str | None] | None = None
         self.use(source)
 
     def use(self, source: str | None) -> None:
         self.source = source
         # After the first run, execute is the compiled program's own method: no extra call.
         self.execute = self._first_execute if source is not None else self._first_original
+
+    def names(self) -> dict[str, str | None]:
+        """The identifiers the program (rewritten, or as written) may read from its context,
+        each with the loop index it is always indexed by (`x[__i_v]` and nothing else), if so.
+        """
+        if self._names is None:
+            from checker.cel_paths import tokenize
+
+            names: dict[str, str | None] = {}
+            for text in (self.source, self.text):
+                tokens = tokenize(text) if text else []
+                for i, token in enumerate(tokens):
+                    if token.kind != "ident":
+                        continue
+                    after = [t.text for t in tokens[i + 1:i + 4]]
+                    index = after[1] if len(after) == 3 and after[0] == "[" and after[2] == "]" \
+                        and after[1].startswith(LOOP_INDEX_PREFIX) else None
+                    if token.text in names and names[token.text] != index:
+                        index = None
+                    names[token.text] = index
+            self._names = names
+        return self._names
+
+    def translated(self, functions: dict[str, Any]) -> Any:
+        """The program as a Python function (cel_python), or False if it cannot be translated."""
+        if self.python is None:
+            from checker.cel_python import translate
+            from checker.expr import FUNCTION_NAMESPACES
+
+            self.python = translate(self.source or self.text, functions, FUNCTION_NAMESPACES) \
+                or False
+        return self.python
 
     def _first_execute(self, context: Any) -> Any:
         self.execute = _compiled(self.source).execute
@@ -84,6 +119,7 @@ class RulePlan:
 class Plan:
     def __init__(self, rules: list[Rule], rewrite: bool = True):
         self.rewrite = rewrite
+        self.evaluated = 0  # documents evaluated with this plan
         self.registry = AliasRegistry()
         self.roots = frozenset(schema_index().property_names(schema_index().schema)) | {"derived"}
         self.rules = tuple(sorted(rules, key=lambda r: r.id))
@@ -109,6 +145,7 @@ class Plan:
             self._rewrite_pending()
         self.aliases: tuple[tuple[str, Alias], ...] = tuple(
             (name, alias) for alias, name in self.registry.names.items())
+        self.alias_named = dict(self.aliases)
         self.variable_alias = {(a.parts[0], a.field): name for name, a in self.aliases
                                if a.kind == "variable"}
 
@@ -116,7 +153,7 @@ class Plan:
                 ) -> PlannedProgram | None:
         if original is None or source is None:
             return None
-        planned = PlannedProgram(original, None)
+        planned = PlannedProgram(original, None, source)
         self._pending.append((planned, source, loops, pack_id))
         return planned
 

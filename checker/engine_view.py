@@ -115,14 +115,25 @@ class Trimmer:
         return props.get(part, extra)
 
     def trim(self, value: Any, schema: dict[str, Any] | None) -> Any:
+        # Most nodes are strings, ints and booleans, which CEL takes as they are: they are
+        # passed through here rather than by a call each (this runs per node per document).
+        if type(value) in _AS_IS:
+            return value
         if isinstance(value, dict):
             if schema is None:
-                return {k: self.trim(v, None) for k, v in value.items()}
+                return cel_value(value)
             fixed, props, _, extra = self._node(schema)
             names = self.names
-            return {k: self.trim(v, props.get(k, extra)) for k, v in value.items()
+            trim = self.trim
+            return {k: v if type(v) in _AS_IS else trim(v, props.get(k, extra))
+                    for k, v in value.items()
                     if not fixed or k in names or k == "id"}  # type: ignore[operator]
         if isinstance(value, list):
-            item = self._node(schema)[2] if schema is not None else None
-            return [self.trim(v, item) for v in value]
+            if schema is None:
+                return cel_value(value)
+            item = self._node(schema)[2]
+            return [v if type(v) in _AS_IS else self.trim(v, item) for v in value]
         return cel_value(value)
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})

@@ -74,8 +74,20 @@ def compile_expression(source: str) -> Any:
 
 # ---------------------------------------------------------------- value conversion
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def cel_value(value: Any) -> Any:
     """Convert an exact Python fact into the value CEL sees."""
+    # Strings, ints and booleans pass as they are, without a call each: this runs for
+    # every node of every fact a rule reads.
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _AS_IS else cel_value(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _AS_IS else cel_value(v) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, Decimal):

@@ -283,9 +283,12 @@ def _rule_id_at(data: dict[str, Any], where: PathKey) -> str | None:
     return None
 
 
+LOOP_INDEX_PREFIX = "__i_"
+
+
 def loop_index(var: str) -> str:
     """The CEL variable holding the current index of for_each variable `var`."""
-    return f"__i_{var}"
+    return LOOP_INDEX_PREFIX + var
 
 
 def loop_list(path: tuple[str, ...]) -> str:

@@ -3,9 +3,9 @@
 Rewritten programs read facts through per-document aliases; whenever an alias cannot
 be bound the engine runs the original program. These tests pin the rewriting itself,
 check every bundled program still compiles once rewritten, and compare whole runs with
-and without the rewriting: on the examples, and on Dynex documents with one fact
-changed or deleted (hypothesis, derandomized), where missing and mistyped facts force
-the fallback.
+and without the rewriting, and with the rewritten programs translated to Python
+(cel_python): on the examples, and on Dynex documents with one fact changed or deleted
+(hypothesis, derandomized), where missing and mistyped facts force the fallbacks.
 """
 
 from __future__ import annotations
@@ -97,15 +97,23 @@ def test_every_bundled_program_compiles_once_rewritten():
         compile_expression(source)
 
 
-def _outcomes(document, rewrite: bool) -> list[tuple]:
-    findings = evaluate(document, RULES, document_as_of(document, None), rewrite=rewrite)
+def _outcomes(document, rewrite: bool, python: bool = False) -> list[tuple]:
+    findings = evaluate(document, RULES, document_as_of(document, None), rewrite=rewrite,
+                        python=python)
     return [(f.rule_id, f.instance, f.status.value, f.message, f.missing) for f in findings]
+
+
+def _assert_same_every_way(document, label=None) -> None:
+    """The reference run (programs as written, in CEL) against the rewritten programs in
+    CEL and the rewritten programs translated to Python (cel_python)."""
+    reference = _outcomes(document, False)
+    assert _outcomes(document, True) == reference, label
+    assert _outcomes(document, True, python=True) == reference, label
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*/*.yaml")), ids=lambda p: p.name)
 def test_examples_give_the_same_findings_with_and_without_the_rewriting(path):
-    document = load_document(path)
-    assert _outcomes(document, True) == _outcomes(document, False)
+    _assert_same_every_way(load_document(path))
 
 
 FUZZ = settings(derandomize=True, deadline=None, max_examples=25,
@@ -117,7 +125,7 @@ def _same_both_ways(data) -> None:
         document = load_document_text(yaml.safe_dump(data, sort_keys=False), "fuzz.yaml")
     except DocumentError:
         return
-    assert _outcomes(document, True) == _outcomes(document, False)
+    _assert_same_every_way(document)
 
 
 @FUZZ
@@ -180,6 +188,7 @@ def test_deleting_each_fact_read_through_an_alias_gives_the_same_findings(monkey
         rewritten = _outcomes(document, True)
         monkeypatch.setattr(engine_session.PackRun, "_failure", original_failure)
         assert rewritten == _outcomes(document, False), path
+        assert _outcomes(document, True, python=True) == rewritten, path
     assert fallbacks, "no deletion made a rewritten program fall back: the test lost its point"
 
 
