@@ -122,6 +122,8 @@ class Session:
         if self.python:
             added, bound, partial = self._registered, self.bound, self._partial
             for name, index in (program.names() if type(program) is PlannedProgram else {}).items():
+                if name in _PER_PACK:
+                    continue  # changes from pack to pack: always served by the resolver
                 if name in added and (name not in partial or partial[name] == (index, bound.get(index))):
                     continue  # registered whole, or holding the item this program reads
                 try:
@@ -165,6 +167,9 @@ class Session:
                         facts[loop_list(loop.path)] = _view_get(facts, loop.path)
             self._originals = facts
         return self._originals
+
+
+_PER_PACK = frozenset({"params", "variables"})  # what PackRun.activate puts in place
 
 
 class _LazyValues(dict):

@@ -217,3 +217,38 @@ def test_missing_key_read_in_a_comprehension_is_not_blamed_on_the_loop_item(tmp_
     rules = RULE.replace("{expr}", '"c.original_issue_price != \'\'"') + "  for_each: [{var: c, in: classes}]\n"
     findings = run(tmp_path, rules)
     assert findings[1].missing == ("classes[1].original_issue_price",)
+
+
+def _param_pack(tmp_path: Path, pack_id: str, value: str) -> Path:
+    """A pack whose rule reads its param only in its original program: the fact its
+    rewritten program reads through an alias is missing, so the original program runs."""
+    path = tmp_path / f"{pack_id}.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        id: {pack_id}
+        title: P
+        version: 1.0.0
+        effective: {{from: "1990-01-01"}}
+        params:
+          p: {{value: "{value}", description: which pack}}
+        rules:
+          - id: {pack_id}.one
+            title: One
+            severity: error
+            cite: [{{authority: T}}]
+            expr: "timeline.payment_at == '' || params.p == 'A'"
+        tests:
+          - {{name: t, rule: {pack_id}.one, facts: {{}}, expect: pass}}
+        """))
+    return path
+
+
+@pytest.mark.parametrize("python", [False, True])
+def test_each_pack_reads_its_own_params_when_programs_fall_back(tmp_path, python):
+    """CEL's || is commutative over errors: the missing fact fails the rule only where the
+    pack's own param makes the other side false."""
+    rules = load_pack(_param_pack(tmp_path, "a", "A")).rules + \
+        load_pack(_param_pack(tmp_path, "b", "B")).rules
+    document = load_document_text(DOC, "doc.yaml")
+    findings = evaluate(document, rules, document.get(("offer", "as_of")), python=python)
+    assert [(f.rule_id, f.status) for f in findings] == [
+        ("a.one", Status.PASS), ("b.one", Status.NOT_EVALUABLE)]
