@@ -241,3 +241,24 @@ def test_each_alias_holds_what_the_whole_view_holds_at_its_path(path):
             continue
         checked += 1
     assert checked > 100
+
+
+def test_every_pack_test_case_gives_the_same_findings_every_way():
+    """The packs' own test cases are small documents full of edge cases (missing, empty and
+    mistyped facts): every bundled rule is run on each, so that fallbacks from several
+    packs meet in one document."""
+    from checker.document import document_from_source
+    from checker.ruletests import _facts_source
+
+    packs = load_packs([ROOT / "rules"])
+    cases = [case for pack in packs for case in pack.tests]
+    assert len(cases) > 300
+    documents = 0
+    for case in cases:
+        try:
+            document = document_from_source(_facts_source(case))
+        except DocumentError:  # DocumentErrors too: the case's facts are refused
+            continue
+        documents += 1
+        _assert_same_every_way(document, case.name)
+    assert documents > 300
