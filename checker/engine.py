@@ -121,7 +121,11 @@ def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument,
             return _finding(planned, label, Status.NOT_APPLICABLE, planned.not_applicable,
                             document, bindings)
     if rule.needs:
-        missing = tuple(m for need in rule.needs for m in missing_paths(document, need, bindings))
+        missing: tuple[PathKey, ...] = ()
+        for need in rule.needs:
+            found = missing_paths(document, need, bindings)
+            if found:
+                missing += tuple(found)
         if missing:
             names = tuple(format_path(m) for m in missing)
             return _finding(planned, label, Status.NOT_EVALUABLE,
@@ -135,8 +139,9 @@ def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument,
                         f"{result.value!r}, not a boolean", document, bindings)
     status = Status.PASS if result.value else Status.FAIL
     # The message is computed on first access, with this instance's loop indexes.
-    return _finding(planned, label, status, None, document, bindings, (), run,
-                    tuple(run.bound[name] for name in planned.indexes))
+    bound = run.bound
+    return _Finding(planned, label, status, None, document, bindings, (), run,
+                    tuple([bound[name] for name in planned.indexes]) if planned.indexes else ())
 
 
 def _not_good(planned: RulePlan, label: str | None, bindings: dict[str, PathKey],
@@ -159,6 +164,32 @@ class _Finding(Finding):
     """
 
     __slots__ = ("planned", "document", "bindings", "run", "indexes")
+
+    def __init__(self, planned: RulePlan, label: str | None, status: Status, message: str | None,
+                 document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...],
+                 run: PackRun | None, indexes: tuple[int, ...]):
+        # Every slot of Finding, set here rather than through its keyword arguments: a run
+        # makes one finding per rule instance (tests serialize findings, so a slot Finding
+        # gains and this misses fails them).
+        rule = planned.rule
+        self.rule_id = rule.id
+        self.title = rule.title
+        self.status = status
+        self.severity = rule.severity
+        self.pack = planned.ref
+        self.instance = label
+        self.citations = rule.citations
+        self.missing = missing
+        self.remedy = rule.remedy
+        self.tags = rule.tags
+        self.details = None
+        self.explain_message = message
+        self.explain_facts = None
+        self.planned = planned
+        self.document = document
+        self.bindings = bindings
+        self.run = run
+        self.indexes = indexes  # the instance's loop indexes, in planned.indexes order
 
     def _explain_message(self) -> str:
         return _message(self.planned, self.run, self.status, self.indexes)
@@ -188,14 +219,4 @@ def _finding(planned: RulePlan, label: str | None, status: Status, message: str 
              document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...] = (),
              run: PackRun | None = None, indexes: tuple[int, ...] = ()) -> Finding:
     """A finding; with message None, its message is computed later with `run` at `indexes`."""
-    rule = planned.rule
-    finding = _Finding(
-        rule_id=rule.id, title=rule.title, status=status, severity=rule.severity,
-        explain_message=message, pack=planned.ref, instance=label, citations=rule.citations,
-        explain_facts=None, missing=missing, remedy=rule.remedy, tags=rule.tags)
-    finding.planned = planned
-    finding.document = document
-    finding.bindings = bindings
-    finding.run = run
-    finding.indexes = indexes  # the instance's loop indexes, in planned.indexes order
-    return finding
+    return _Finding(planned, label, status, message, document, bindings, missing, run, indexes)

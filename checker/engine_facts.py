@@ -88,6 +88,14 @@ def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKe
         parts, prefix = parts[1:], ("derived",)
     else:
         prefix = ()
+    if ANY_ITEM not in parts:  # the common need, one path: walk it without building paths
+        node: Any = root
+        for k, part in enumerate(parts):
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return [prefix + parts[:k + 1]]
+        return []
     out: list[PathKey] = []
     # Iterative walk: (node, path so far, index into parts).
     stack: list[tuple[Any, PathKey, int]] = [(root, prefix, 0)]

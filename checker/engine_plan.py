@@ -39,7 +39,7 @@ class PlannedProgram:
         self.original = original
         self.text = text  # the pack's CEL text
         self.python: Any = None  # its Python translation (cel_python): None until asked for
-        self._names: dict[str, str | None] | None = None
+        self._names: dict[str, tuple[str, frozenset[str] | None] | None] | None = None
         self.use(source)
 
     def use(self, source: str | None) -> None:
@@ -47,25 +47,34 @@ class PlannedProgram:
         # After the first run, execute is the compiled program's own method: no extra call.
         self.execute = self._first_execute if source is not None else self._first_original
 
-    def names(self) -> dict[str, str | None]:
-        """The identifiers the program (rewritten, or as written) may read from its context,
-        each with the loop index it is always indexed by (`x[__i_v]` and nothing else), if so.
+    def names(self) -> dict[str, tuple[str, frozenset[str] | None] | None]:
+        """The identifiers the program (rewritten, or as written) may read from its context.
+
+        For a name the program reads only as a loop item (`x[__i_v]`, always with the same
+        loop index), the value is (that index, the item's fields it reads) — fields None if
+        it uses the item otherwise than by `item.field...`; for any other name, None.
         """
         if self._names is None:
             from checker.cel_paths import tokenize
 
-            names: dict[str, str | None] = {}
+            names: dict[str, tuple[str, frozenset[str] | None] | None] = {}
             for text in (self.source, self.text):
-                tokens = tokenize(text) if text else []
-                for i, token in enumerate(tokens):
-                    if token.kind != "ident":
+                tokens = [t.text for t in tokenize(text)] if text else []
+                kinds = [t.kind for t in tokenize(text)] if text else []
+                for i, kind in enumerate(kinds):
+                    if kind != "ident":
                         continue
-                    after = [t.text for t in tokens[i + 1:i + 4]]
-                    index = after[1] if len(after) == 3 and after[0] == "[" and after[2] == "]" \
-                        and after[1].startswith(LOOP_INDEX_PREFIX) else None
-                    if token.text in names and names[token.text] != index:
-                        index = None
-                    names[token.text] = index
+                    name = tokens[i]
+                    read = _item_read(tokens, kinds, i)
+                    if name in names:
+                        known = names[name]
+                        if known is None or read is None or known[0] != read[0]:
+                            read = None
+                        elif known[1] is None or read[1] is None:
+                            read = (read[0], None)
+                        else:
+                            read = (read[0], known[1] | read[1])
+                    names[name] = read
             self._names = names
         return self._names
 
@@ -89,6 +98,24 @@ class PlannedProgram:
         result = self.original.execute(context)
         self.execute = self.original.execute
         return result
+
+
+def _item_read(tokens: list[str], kinds: list[str], i: int
+               ) -> tuple[str, frozenset[str] | None] | None:
+    """How the identifier at i is read: (loop index, {field} or None) for `x[__i_v].field`
+    (None for the field if the item is read otherwise), or None if not as a loop item."""
+    after = tokens[i + 1:i + 4]
+    if len(after) < 3 or after[0] != "[" or after[2] != "]" or \
+            not after[1].startswith(LOOP_INDEX_PREFIX):
+        return None
+    j = i + 4
+    grouped = i >= 1 and tokens[i - 1] == "(" and not (i >= 2 and kinds[i - 2] == "ident")
+    if grouped and j < len(tokens) and tokens[j] == ")":
+        j += 1  # `(x[__i_v])`, as the rewriting writes a loop item
+    if j + 1 < len(tokens) and tokens[j] == "." and kinds[j + 1] == "ident" and \
+            (j + 2 >= len(tokens) or tokens[j + 2] != "("):
+        return after[1], frozenset({tokens[j + 1]})
+    return after[1], None
 
 
 @lru_cache(maxsize=4096)

@@ -59,7 +59,8 @@ class Session:
         self._serving_originals = False
         self._context: Any = None
         self._registered: dict[str, Any] = {}
-        self._partial: dict[str, tuple[str, int]] = {}  # lists registered with one item: where
+        # lists registered with one item: (loop index, item index, fields kept or None)
+        self._partial: dict[str, tuple[str, int, frozenset[str] | None]] = {}
         self.bound: dict[str, Any]  # what the resolver serves (and translated programs read)
         if self.python:
             self.bound = _LazyValues(self)
@@ -121,23 +122,26 @@ class Session:
         context = self.context
         if self.python:
             added, bound, partial = self._registered, self.bound, self._partial
-            for name, index in (program.names() if type(program) is PlannedProgram else {}).items():
+            for name, read in (program.names() if type(program) is PlannedProgram else {}).items():
                 if name in _PER_PACK:
                     continue  # changes from pack to pack: always served by the resolver
-                if name in added and (name not in partial or partial[name] == (index, bound.get(index))):
-                    continue  # registered whole, or holding the item this program reads
+                index, fields = read if read is not None else (None, None)
+                at = bound.get(index) if index is not None else None
+                if name in added and (name not in partial or partial[name] == (index, at, fields)):
+                    continue  # registered whole, or holding what this program reads
                 try:
                     value = bound[name]
                 except KeyError:
                     continue
-                if type(value) is list and index is not None and \
-                        type(bound.get(index)) is int and 0 <= bound[index] < len(value):
-                    # Read only as `name[index]`: register just that item (in place, so the
-                    # list has its length), not the whole list.
-                    at = bound[index]
+                if type(value) is list and type(at) is int and 0 <= at < len(value):
+                    # Read only as `name[index]` (and maybe only some of its fields): register
+                    # just that item, in place so the list has its length, not the whole list.
+                    item = value[at]
+                    if fields is not None and type(item) is dict:
+                        item = {k: v for k, v in item.items() if k in fields}
                     value = [None] * len(value)
-                    value[at] = bound[name][at]
-                    partial[name] = (index, at)
+                    value[at] = item
+                    partial[name] = (index, at, fields)
                 elif value is None or isinstance(value, (list, dict)):
                     partial.pop(name, None)
                 else:

@@ -91,18 +91,22 @@ class Trimmer:
     def __init__(self, index: SchemaIndex, names: frozenset[str] | None):
         self.index = index
         self.names = names
-        self._nodes: dict[int, tuple[bool, dict[str, Any], Any, Any]] = {}
+        self._nodes: dict[int, tuple[dict[str, Any] | None, dict[str, Any], Any, Any]] = {}
 
-    def _node(self, schema: dict[str, Any]) -> tuple[bool, dict[str, Any], Any, Any]:
-        """(fixed properties?, properties, item schema, schema of other keys) of a node."""
+    def _node(self, schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any], Any, Any]:
+        """(kept, properties, item schema, schema of other keys) of a node; for an object
+        with fixed properties, `kept` maps each name it keeps (every name a rule reads, and
+        "id") to that property's schema, so that trimming asks one question per key."""
         found = self._nodes.get(id(schema))
         if found is None:
             node = self.index.deref(schema)
             extra = node.get("additionalProperties")
             extra = extra if isinstance(extra, dict) else None
-            fixed = "properties" in node and extra is None and self.names is not None
-            found = self._nodes[id(schema)] = (fixed, node.get("properties", {}),
-                                               node.get("items"), extra)
+            props = node.get("properties", {})
+            kept = None
+            if "properties" in node and extra is None and self.names is not None:
+                kept = {name: props.get(name) for name in self.names | {"id"}}
+            found = self._nodes[id(schema)] = (kept, props, node.get("items"), extra)
         return found
 
     def child(self, schema: dict[str, Any] | None, part: str | int) -> dict[str, Any] | None:
@@ -122,12 +126,13 @@ class Trimmer:
         if isinstance(value, dict):
             if schema is None:
                 return cel_value(value)
-            fixed, props, _, extra = self._node(schema)
-            names = self.names
+            kept, props, _, extra = self._node(schema)
             trim = self.trim
+            if kept is not None:
+                return {k: v if type(v) in _AS_IS else trim(v, kept[k])
+                        for k, v in value.items() if k in kept}
             return {k: v if type(v) in _AS_IS else trim(v, props.get(k, extra))
-                    for k, v in value.items()
-                    if not fixed or k in names or k == "id"}  # type: ignore[operator]
+                    for k, v in value.items()}
         if isinstance(value, list):
             if schema is None:
                 return cel_value(value)
