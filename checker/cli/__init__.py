@@ -72,11 +72,26 @@ def cli() -> None:
     and bond-indenture covenants."""
 
 
+# Allocations between two passes of the cyclic garbage collector (Python's default: 700).
+# A run builds a few tens of thousands of objects (modules, packs, the document, findings)
+# that nearly all live until it ends, and makes next to no cyclic garbage; every pass walks
+# the young objects and finds nothing to free: ~10 ms of a cached `check`, ~30 ms of an
+# uncached one. Cyclic garbage, if any, is still collected every this many allocations.
+GC_THRESHOLD = 200_000
+
+
 def main(argv: list[str] | None = None) -> None:
+    import gc
+
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
         cli.main(args=argv, prog_name="offercheck", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
+        # At exit the interpreter collects once more over every object left (~20 ms for a
+        # `check`), though ending the process frees them all; frozen objects are not examined.
+        # Nothing else changes: files are closed, streams flushed and atexit handlers run.
+        gc.freeze()
         sys.exit(code)
 
 
