@@ -29,6 +29,7 @@ program's own comprehension variables (prefixed), and literals written with
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Callable
 
 from checker.cel_paths import CelSyntaxError, Token, tokenize
@@ -39,6 +40,7 @@ _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r"}
 _RELATIONS = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge",
               "in": "_in"}
 _ARITHMETIC = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod"}
+_KEPT_RELATIONS = {"==": "_eqk", "!=": "_nek", "in": "_ink"}  # they look inside maps
 
 
 class Unsupported(Exception):
@@ -257,6 +259,87 @@ def _map(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
     return out
 
 
+# ---------------------------------------------------------------- facts read as they are
+#
+# With `kept` (see translate), a program may be given facts as the document holds them
+# rather than as CEL would see them: money as Decimal, dates as date, date-times in any
+# zone, and objects with all their keys, where CEL's view keeps only `kept` (the names the
+# rules read, and "id"). The helpers below turn each fact into its CEL form where the
+# program reads it, and refuse what would differ: a map whose keys are not all kept, when
+# a program asks about its keys as a whole (size, in, ==, all/exists, or hands it on).
+
+_AS_IS = (str, int, bool, type(None))
+
+
+def _leaf(value: Any) -> Any:
+    """A fact read from a map or list, in its CEL form (maps and lists stay as they are)."""
+    kind = type(value)
+    if kind is dict or kind is list:
+        return value
+    if kind is Decimal:
+        return format(value, "f")  # as checker.expr.decimal_text
+    if kind is dt.datetime and value.tzinfo is not None:
+        return value.astimezone(dt.timezone.utc)
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is tuple:
+        return [item if type(item) in _AS_IS else _leaf(item) for item in value]
+    raise Declined
+
+
+def _fld(container: Any, name: str) -> Any:
+    value = container[name]  # a missing key or a non-map raises: CEL says which
+    return value if type(value) in _AS_IS else _leaf(value)
+
+
+def _ixr(container: Any, key: Any, kept: frozenset[str]) -> Any:
+    if type(container) is dict and key not in kept:
+        raise Declined  # CEL's view may not have the key: it keeps only `kept` of an object's
+    value = _ix(container, key)
+    return value if type(value) in _AS_IS else _leaf(value)
+
+
+def _whole(value: Any, kept: frozenset[str]) -> Any:
+    """A value whose keys a program asks about: a map only if CEL's view has all its keys."""
+    if type(value) is dict and not kept.issuperset(value):
+        raise Declined
+    return value
+
+
+def _cel(value: Any, kept: frozenset[str]) -> Any:
+    """The whole value in its CEL form (for a function, a result, a comparison)."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is list or kind is tuple:
+        return [_cel(item, kept) for item in value]
+    if kind is dict:
+        return {key: _cel(item, kept) for key, item in _whole(value, kept).items()}
+    return _leaf(value)
+
+
+def _arg(value: Any, kept: frozenset[str]) -> Any:
+    return value if type(value) in _AS_IS else _cel(value, kept)
+
+
+def _eqk(a: Any, b: Any, kept: frozenset[str]) -> bool:
+    if type(a) in (list, dict) or type(b) in (list, dict):
+        return _eq(_cel(a, kept), _cel(b, kept))
+    return _eq(a, b)
+
+
+def _nek(a: Any, b: Any, kept: frozenset[str]) -> bool:
+    return not _eqk(a, b, kept)
+
+
+def _ink(a: Any, container: Any, kept: frozenset[str]) -> bool:
+    if type(container) is dict:
+        return _in(a, _whole(container, kept))
+    if type(a) in (list, dict):
+        return _in(_cel(a, kept), _cel(container, kept))
+    return _in(a, container)
+
+
 _HELPERS: dict[str, Any] = {
     name: value for name, value in dict(globals()).items()
     if name.startswith("_") and callable(value) and not name.startswith("__")
@@ -418,10 +501,17 @@ def _string_literal(text: str) -> str:
 # ---------------------------------------------------------------- code generation
 
 class _Writer:
-    def __init__(self, functions: dict[str, Callable[..., Any]], namespaces: frozenset[str]):
+    def __init__(self, functions: dict[str, Callable[..., Any]], namespaces: frozenset[str],
+                 kept: frozenset[str] | None = None):
         self.functions = functions
         self.namespaces = namespaces
         self.used: dict[str, Callable[..., Any]] = {}
+        self.kept = kept  # facts as the document holds them (see translate)
+
+    def field(self, name: str) -> str:
+        if self.kept is not None and name not in self.kept:
+            raise Unsupported(f"field {name} is not in CEL's view of the facts")
+        return repr(name)
 
     def write(self, node: tuple, scope: frozenset[str]) -> str:
         kind = node[0]
@@ -445,12 +535,18 @@ class _Writer:
             return f"(not _b({w(node[1], scope)}))"
         if kind == "neg":
             return f"_neg({w(node[1], scope)})"
+        if self.kept is not None and kind in _KEPT_RELATIONS:
+            return f"{_KEPT_RELATIONS[kind]}({w(node[1], scope)}, {w(node[2], scope)}, _K)"
         if kind in _RELATIONS or kind in _ARITHMETIC:
             helper = _RELATIONS.get(kind) or _ARITHMETIC[kind]
             return f"{helper}({w(node[1], scope)}, {w(node[2], scope)})"
         if kind == "field":
+            if self.kept is not None:
+                return f"_fld({w(node[1], scope)}, {self.field(node[2])})"
             return f"({w(node[1], scope)})[{node[2]!r}]"  # only a map has string keys
         if kind == "index":
+            if self.kept is not None:
+                return f"_ixr({w(node[1], scope)}, {w(node[2], scope)}, _K)"
             return f"_ix({w(node[1], scope)}, {w(node[2], scope)})"
         if kind == "list":
             return "[" + "".join(w(item, scope) + ", " for item in node[1]) + "]"
@@ -465,9 +561,9 @@ class _Writer:
         w = self.write
         if target is None:
             if name == "has" and len(args) == 1 and args[0][0] == "field":
-                return f"_has({w(args[0][1], scope)}, {args[0][2]!r})"
+                return f"_has({w(args[0][1], scope)}, {self.field(args[0][2])})"
             if name == "size" and len(args) == 1:
-                return f"_size({w(args[0], scope)})"
+                return f"_size({self.whole(w(args[0], scope))})"
             if name == "string" and len(args) == 1:
                 return f"_string({w(args[0], scope)})"
             return self.function(name, [w(a, scope) for a in args])
@@ -476,14 +572,19 @@ class _Writer:
         if name in _MACROS and args and args[0][0] == "ident" and len(args) in (2, 3):
             return self.macro(name, target, args, scope)
         if name == "size" and not args:
-            return f"_size({w(target, scope)})"
+            return f"_size({self.whole(w(target, scope))})"
         return self.function(name, [w(target, scope)] + [w(a, scope) for a in args])
+
+    def whole(self, text: str) -> str:
+        return text if self.kept is None else f"_whole({text}, _K)"
 
     def function(self, name: str, args: list[str]) -> str:
         if name not in self.functions:
             raise Unsupported(f"function {name} is not translated")
         slot = "_f" + str(len(self.used))
         self.used[slot] = self.functions[name]
+        if self.kept is not None:
+            args = [f"_arg({arg}, _K)" for arg in args]
         return f"_result({slot}({', '.join(args)}))"
 
     def macro(self, name: str, target: tuple, args: list[tuple], scope: frozenset[str]) -> str:
@@ -498,24 +599,31 @@ class _Writer:
                     f"if _b({self.write(args[1], inner)})]")
         body = self.write(args[1], inner)
         if name in ("all", "exists", "exists_one"):
-            return f"_{name}(_items({source}), lambda _v_{var}: _b({body}))"
+            return f"_{name}(_items({self.whole(source)}), lambda _v_{var}: _b({body}))"
         if name == "filter":
             return f"[_v_{var} {loop} _list({source}) if _b({body})]"
         return f"[{body} {loop} _list({source})]"
 
 
-def translate(source: str, functions: dict[str, Callable[..., Any]],
-              namespaces: frozenset[str]) -> Callable[[dict[str, Any]], Any] | None:
+def translate(source: str, functions: dict[str, Callable[..., Any]], namespaces: frozenset[str],
+              kept: frozenset[str] | None = None) -> Callable[[dict[str, Any]], Any] | None:
     """A Python function of the context's values, or None where CEL must run the program.
 
     The function raises (Declined, KeyError, TypeError, ...) wherever it does not
     reproduce CEL; the caller then runs the program in CEL.
+
+    Without `kept`, the values are those CEL would be given (checker.expr.cel_value
+    forms). With it, they may also be the facts as the document holds them (Decimal,
+    date, any time zone, objects with keys CEL's view drops: CEL sees an object with
+    fixed properties only with the keys in `kept`); the function then converts what it
+    reads and returns, and declines where the dropped keys could matter.
     """
     try:
         tree = _Parser(tokenize(source)).parse()
-        writer = _Writer(functions, namespaces)
-        text = "lambda g: " + writer.write(tree, frozenset())
+        writer = _Writer(functions, namespaces, kept)
+        body = writer.write(tree, frozenset())
+        text = "lambda g: " + (body if kept is None else f"_arg({body}, _K)")
         code = compile(text, "<cel>", "eval")
     except (Unsupported, CelSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError):
         return None
-    return eval(code, {**_HELPERS, **writer.used})  # noqa: S307 (text built above from a parse tree)
+    return eval(code, {**_HELPERS, **writer.used, "_K": kept})  # noqa: S307 (built from a parse tree)

@@ -78,14 +78,17 @@ class PlannedProgram:
             self._names = names
         return self._names
 
-    def translated(self, functions: dict[str, Any]) -> Any:
-        """The program as a Python function (cel_python), or False if it cannot be translated."""
+    def translated(self, functions: dict[str, Any], kept: frozenset[str] | None = None) -> Any:
+        """The program as a Python function (cel_python), or False if it cannot be translated.
+
+        With `kept` (the names CEL's view of an object keeps), the function may be given
+        the facts as the document holds them (Session.raw)."""
         if self.python is None:
             from checker.cel_python import translate
             from checker.expr import FUNCTION_NAMESPACES
 
-            self.python = translate(self.source or self.text, functions, FUNCTION_NAMESPACES) \
-                or False
+            self.python = translate(self.source or self.text, functions, FUNCTION_NAMESPACES,
+                                    kept) or False
         return self.python
 
     def _first_execute(self, context: Any) -> Any:
@@ -155,6 +158,7 @@ class Plan:
         self.packs = {rule.pack.id: rule.pack for rule in self.rules}
         self.refs: dict[str, PackRef] = {}
         self.trimmer = Trimmer(schema_index(), self.names)
+        self.kept = self.names | {"id"}  # what the trimmer keeps of an object's keys
         # The domain functions, wrapped once: documents are evaluated one after another
         # (and lazy messages one at a time), so one log of the last failure serves all.
         self.log = CallLog()

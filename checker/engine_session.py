@@ -45,9 +45,10 @@ class Session:
     when read.
 
     With `python`, programs run translated (cel_python) and read their values from
-    `bound` directly; each alias is then worked out when first read (many belong to
-    rules that do not apply), and the CEL context is made only if a program is left
-    to CEL, holding only what such programs read.
+    `bound` directly, as the document holds them (lists and maps unconverted: the
+    translated programs convert what they read); each alias is then worked out when
+    first read (many belong to rules that do not apply), and the CEL context is made
+    only if a program is left to CEL, holding, converted, only what such programs read.
     """
 
     def __init__(self, view: FactView, as_of: dt.datetime | None, plan: Plan, python: bool = False):
@@ -61,6 +62,7 @@ class Session:
         self._registered: dict[str, Any] = {}
         # lists registered with one item: (loop index, item index, fields kept or None)
         self._partial: dict[str, tuple[str, int, frozenset[str] | None]] = {}
+        self._converted: dict[str, Any] = {}  # with `python`: CEL's view of what bound holds raw
         self.bound: dict[str, Any]  # what the resolver serves (and translated programs read)
         if self.python:
             self.bound = _LazyValues(self)
@@ -90,14 +92,27 @@ class Session:
         if not plan.rewrite:  # the reference run: the original programs, everything registered
             registered.update(self.originals())
 
-    def value(self, name: str) -> Any:
-        """What the name `name` holds for this document (an alias or a bare root), or ABSENT."""
+    def value(self, name: str, raw: bool = False) -> Any:
+        """What the name `name` holds for this document (an alias or a bare root), or ABSENT:
+        as CEL sees it, or (raw) lists and maps as the document holds them."""
         alias = self.plan.alias_named.get(name)
         if alias is not None:
+            if raw and alias.kind == "path":
+                return self.view.raw(alias.parts)
             return _alias_value(alias, self.view, self.plan)
         if name in self.plan.registry.bare_roots:
-            return self.view.value((name,))
+            return self.view.raw((name,)) if raw else self.view.value((name,))
         return ABSENT
+
+    def converted(self, name: str) -> Any:
+        """With `python`: what `name` holds as CEL sees it (bound may hold it raw), or ABSENT."""
+        found = self._converted.get(name, ABSENT)
+        if found is ABSENT:
+            alias = self.plan.alias_named.get(name)
+            if (alias is None or alias.kind != "path") and name not in self.plan.registry.bare_roots:
+                return self.bound.get(name, ABSENT)  # held as CEL sees it; may change (params)
+            found = self._converted[name] = self.value(name)
+        return found
 
     @property
     def context(self) -> Any:
@@ -129,9 +144,8 @@ class Session:
                 at = bound.get(index) if index is not None else None
                 if name in added and (name not in partial or partial[name] == (index, at, fields)):
                     continue  # registered whole, or holding what this program reads
-                try:
-                    value = bound[name]
-                except KeyError:
+                value = self.converted(name)
+                if value is ABSENT:
                     continue
                 if type(value) is list and type(at) is int and 0 <= at < len(value):
                     # Read only as `name[index]` (and maybe only some of its fields): register
@@ -188,7 +202,7 @@ class _LazyValues(dict):
 
     def __missing__(self, name: str) -> Any:
         if name not in self.absent:
-            value = self.session.value(name)
+            value = self.session.value(name, raw=True)
             if value is not ABSENT:
                 self[name] = value
                 return value
@@ -200,12 +214,11 @@ class _LazyValues(dict):
 
         The extension asks the resolver first, even for a registered name: a registered
         name is left to the context, which holds it converted."""
-        if name in self.session._registered:
+        session = self.session
+        if name in session._registered:
             return None
-        try:
-            return self[name]
-        except KeyError:
-            return None
+        value = session.converted(name)
+        return None if value is ABSENT else value
 
 
 def _alias_value(alias: Alias, view: FactView, plan: Plan) -> Any:
@@ -248,7 +261,7 @@ class PackRun:
         if self.python:
             translated = program.python
             if translated is None:
-                translated = program.translated(self.plan.functions)
+                translated = program.translated(self.plan.functions, self.plan.kept)
             if translated is not False:
                 try:
                     return translated(self.bound) is True
@@ -261,7 +274,7 @@ class PackRun:
         if self.python and type(program) is PlannedProgram:
             translated = program.python
             if translated is None:
-                translated = program.translated(self.plan.functions)
+                translated = program.translated(self.plan.functions, self.plan.kept)
             if translated is not False:
                 try:
                     return Outcome("ok", translated(self.bound))

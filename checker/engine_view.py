@@ -39,6 +39,15 @@ class FactView:
             return ABSENT
         return cel_value(node) if parts[0] == "derived" else self.trimmer.trim(node, schema)
 
+    def raw(self, parts: tuple[str, ...]) -> Any:
+        """The fact at a path as the document (or a calculator) holds it, or ABSENT: a map or
+        list as it is, untrimmed and unconverted, for the programs translated to Python
+        (cel_python, with `kept`), which convert what they read; a single value converted."""
+        node, _ = self._node(parts)
+        if node is ABSENT or type(node) in _AS_IS or type(node) in (dict, list):
+            return node
+        return cel_value(node)
+
     def present(self, parts: tuple[str, ...], field: str) -> Any:
         """{field: True} if the object at `parts` has `field`, {} if not, ABSENT if no object."""
         node, _ = self._node(parts)

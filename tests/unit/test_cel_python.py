@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
+from decimal import Decimal
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 
 from checker import cel_python
 from checker.cel_python import translate
-from checker.expr import FUNCTION_NAMESPACES, CallLog, cel_module
+from checker.expr import FUNCTION_NAMESPACES, CallLog, cel_module, cel_value
 
 FUNCTIONS = CallLog().functions()
 INT_MAX, INT_MIN = 2 ** 63 - 1, -(2 ** 63)
@@ -769,3 +770,117 @@ def test_token_soup_never_makes_translate_raise(tokens):
     source = " ".join(tokens)
     fn = translate(source, FUNCTIONS, FUNCTION_NAMESPACES)
     assert fn is None or callable(fn)
+
+
+# ---------------------------------------------------------------- 5. facts as the document holds them
+#
+# With `kept`, the engine hands the translation the facts as the document holds them
+# (Decimal, date, date-times in New York time, objects with every key) while CEL is given
+# its own view: leaves converted (cel_value) and objects keeping only the names the rules
+# read, and "id". The contract is the same, between the two views.
+
+KEPT = frozenset({"k", "n", "z", "name", "only", "id", "amount", "kind", "on", "at", "x"})
+NEW_YORK = dt.timezone(dt.timedelta(hours=-5))
+# A name the engine binds holds a single value in CEL's form, or a list or map as the
+# document holds it: money, dates and date-times appear raw only inside lists and maps.
+RAW_VALUES: dict[str, Any] = {
+    **VALUES,
+    "r": {"amount": Decimal("24.00"), "on": dt.date(2003, 1, 8), "kind": "cash",
+          "at": TS.astimezone(NEW_YORK), "x": (Decimal("1.5"), "x", {"k": 1})},
+    "m": {"k": "v", "n": 1, "z": None, "dropped": "not in CEL's view"},
+    "ms": [{"k": 1, "name": "x", "dropped": 1}, {"k": 2, "name": "y"}],
+    "fees": [{"id": "f1", "amount": Decimal("1.50"), "kind": "filing"},
+             {"id": "f2", "amount": Decimal("0.25"), "kind": "other", "note": "x"}],
+    "dl": [Decimal("1.50"), Decimal("2")], "dd": [dt.date(2003, 1, 8), dt.date(2003, 2, 5)],
+    "dm": {"A": Decimal("3"), "B": Decimal("4.5")},  # a data map: keys the rules never name
+}
+
+
+def cel_view(value: Any) -> Any:
+    """What the engine gives CEL for a raw value (every map treated as an object)."""
+    if isinstance(value, dict):
+        return {k: cel_view(v) for k, v in value.items() if k in KEPT}
+    if isinstance(value, (list, tuple)):
+        return [cel_view(v) for v in value]
+    return cel_value(value)
+
+
+RAW_CEL_VALUES = {name: cel_view(value) for name, value in RAW_VALUES.items()}
+
+
+def check_raw_contract(source: str) -> Returned | Raised | str:
+    fn = translate(source, FUNCTIONS, FUNCTION_NAMESPACES, KEPT)
+    if fn is None:
+        return DECLINED
+    try:
+        python: Returned | Raised = Returned(fn(RAW_VALUES))
+    except Exception as exc:  # noqa: BLE001
+        return Raised(exc)
+    try:
+        cel = run_cel(source, RAW_CEL_VALUES)
+    except ValueError:
+        return python
+    assert isinstance(cel, Returned), (
+        f"{source!r}: the translation returned {python.value!r} but CEL raised {cel.error!r}")
+    assert same_value(python.value, cel.value), (
+        f"{source!r}: the translation returned {python.value!r}, CEL {cel.value!r}")
+    return python
+
+
+RAW_TRANSLATED = [  # these must return, converted as CEL sees them
+    "r.amount == '24.00'", "money.le(r.amount, '30')", "fmt.money(r.amount)",
+    "r.on == '2003-01-08'", "r.on < '2003-02-01'", "r.at == ts", "r.at < ts2", "ny.date(r.at)",
+    "fmt.ny(r.at)", "bd.add(r.on, 20)", "r.x", "r.x[0]", "r.x[2].k", "r",
+    "r == {'amount': '24.00', 'on': '2003-01-08', 'kind': 'cash', 'at': ts, "
+    "'x': ['1.5', 'x', {'k': 1}]}", "size(r)", "'kind' in r", "r.all(k, k != '')",
+    "m.k == 'v' && m.n == 1", "has(m.k)", "!has(m.z) || m.z == null", "ms[1]",
+    "ms.filter(x, x.k > 1)", "ms.map(x, x.name)", "fees.map(f, f.amount)",
+    "money.sum(fees.map(f, f.amount))", "fees.exists(f, f.kind == 'filing' && "
+    "money.gt(f.amount, '1'))", "fees.filter(f, f.kind == 'other')[0].amount", "dl", "dl[0]",
+    "money.sum(dl)", "dl.map(x, x)", "join(dd.map(x, fmt.day(x)), ',')", "dd",
+    "[r.amount, r.on, r.at]", "{'k': r.amount}", "ms[1] == {'k': 2, 'name': 'y'}",
+]
+
+RAW_CONTRACT = [  # these may decline; where they return, it is what CEL returns
+    "m", "m == {'k': 'v', 'n': 1, 'z': null}", "size(m)", "'k' in m", "m.all(k, k != '')",
+    "m.dropped", "m['dropped']", "has(m.dropped)", "'dropped' in m", "dm.A", "dm['A']",
+    "size(dm)", "'A' in dm", "dm.all(k, k != '')", "dm == {'A': '3', 'B': '4.5'}",
+    "fees[1].note", "fees[1]", "fees", "ms[0]", "ms.map(x, x)", "dl[0] == '1.50'",
+    "dl.exists(x, x == '2')", "dd[0] < '2004-01-01'", "string(dl[0])", "[m] == [m]",
+    "m in [m]", "ms.exists(x, x == {'k': 2, 'name': 'y'})", "size(ms[0])",
+    "r.x[2] == {'k': 1}", "fees.map(f, f)",
+]
+
+
+@pytest.mark.parametrize("source", RAW_TRANSLATED)
+def test_facts_as_held_are_read_as_cel_sees_them(source):
+    outcome = check_raw_contract(source)
+    assert isinstance(outcome, Returned), f"{source!r} should translate and run, got {outcome!r}"
+
+
+@pytest.mark.parametrize("source", RAW_CONTRACT)
+def test_keys_cel_does_not_see_are_never_read(source):
+    check_raw_contract(source)
+
+
+def test_a_field_cel_does_not_see_is_not_translated():
+    for source in ("m.dropped == 1", "has(m.dropped)", "fees.exists(f, f.note == 'x')"):
+        assert translate(source, FUNCTIONS, FUNCTION_NAMESPACES, KEPT) is None, source
+
+
+def test_generated_expressions_keep_the_contract_over_facts_as_held():
+    outcomes: Counter[str] = Counter()
+    violations = []
+    for source in TRANSLATED + CONTRACT + SEEDED:
+        try:
+            cel_module().compile(source)
+        except ValueError:
+            continue
+        try:
+            outcome = check_raw_contract(source)
+        except AssertionError as exc:
+            violations.append(str(exc).splitlines()[0])
+            continue
+        outcomes[outcome if outcome == DECLINED else type(outcome).__name__] += 1
+    assert violations == [], violations[:5]
+    assert outcomes["Returned"] >= 1000, outcomes
