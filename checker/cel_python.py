@@ -293,9 +293,13 @@ def _fld(container: Any, name: str) -> Any:
 
 
 def _ixr(container: Any, key: Any, kept: frozenset[str]) -> Any:
-    if type(container) is dict and key not in kept:
-        raise Declined  # CEL's view may not have the key: it keeps only `kept` of an object's
-    value = _ix(container, key)
+    kind = type(container)  # _ix's checks, inline: a loop reads its item this way
+    if kind is list and type(key) is int and 0 <= key < len(container):
+        value = container[key]
+    elif kind is dict and type(key) is str and key in kept:
+        value = container[key]  # (CEL's view of an object keeps only the `kept` keys)
+    else:
+        raise Declined
     return value if type(value) in _AS_IS else _leaf(value)
 
 
@@ -323,7 +327,10 @@ def _arg(value: Any, kept: frozenset[str]) -> Any:
 
 
 def _eqk(a: Any, b: Any, kept: frozenset[str]) -> bool:
-    if type(a) in (list, dict) or type(b) in (list, dict):
+    kind = type(a)
+    if kind is type(b) and (kind is str or kind is int or kind is bool):
+        return a == b  # the common case, as _eq would answer it
+    if kind in (list, dict) or type(b) in (list, dict):
         return _eq(_cel(a, kept), _cel(b, kept))
     return _eq(a, b)
 

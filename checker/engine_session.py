@@ -144,18 +144,18 @@ class Session:
                 at = bound.get(index) if index is not None else None
                 if name in added and (name not in partial or partial[name] == (index, at, fields)):
                     continue  # registered whole, or holding what this program reads
-                value = self.converted(name)
-                if value is ABSENT:
-                    continue
-                if type(value) is list and type(at) is int and 0 <= at < len(value):
+                value = self._converted_item(name, at) if type(at) is int else ABSENT
+                if value is not ABSENT:
                     # Read only as `name[index]` (and maybe only some of its fields): register
                     # just that item, in place so the list has its length, not the whole list.
-                    item = value[at]
+                    length, item = value
                     if fields is not None and type(item) is dict:
                         item = {k: v for k, v in item.items() if k in fields}
-                    value = [None] * len(value)
+                    value = [None] * length
                     value[at] = item
                     partial[name] = (index, at, fields)
+                elif (value := self.converted(name)) is ABSENT:
+                    continue
                 elif value is None or isinstance(value, (list, dict)):
                     partial.pop(name, None)
                 else:
@@ -163,6 +163,19 @@ class Session:
                 context.add_variable(name, value)
                 added[name] = value
         return context
+
+    def _converted_item(self, name: str, at: int) -> tuple[int, Any] | Any:
+        """(length, item `at` as CEL sees it) of the list `name` holds, or ABSENT if it is
+        not a list of that length: converting one item, not the whole list."""
+        if name in self._converted:
+            whole = self._converted[name]
+            return (len(whole), whole[at]) if type(whole) is list and 0 <= at < len(whole) \
+                else ABSENT
+        alias = self.plan.alias_named.get(name)
+        if alias is None or alias.kind != "path":
+            return ABSENT
+        item = self.view.item(alias.parts, at)
+        return ABSENT if item is ABSENT else item
 
     def serve_originals(self) -> None:
         """Make what the original programs read available through the resolver."""

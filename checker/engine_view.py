@@ -48,6 +48,17 @@ class FactView:
             return node
         return cel_value(node)
 
+    def item(self, parts: tuple[str, ...], at: int) -> tuple[int, Any] | Any:
+        """(the list's length, its item `at` as CEL sees it) for the list at a path, or ABSENT:
+        what value(parts)[at] would give, converting only that item."""
+        node, schema = self._node(parts)
+        if type(node) is not list or not 0 <= at < len(node):
+            return ABSENT
+        item = node[at]
+        if parts[0] == "derived":
+            return len(node), cel_value(item)
+        return len(node), self.trimmer.trim(item, self.trimmer.child(schema, at))
+
     def present(self, parts: tuple[str, ...], field: str) -> Any:
         """{field: True} if the object at `parts` has `field`, {} if not, ABSENT if no object."""
         node, _ = self._node(parts)
