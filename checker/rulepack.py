@@ -1,28 +1,25 @@
 """Rule packs: the compiled data types, loading and validation, rule selection.
 
-load_pack reads a pack, validates it against the rule-pack schema here, then has
-rulepack_compile.PackCompiler compile every CEL expression and check every fact
-path it reads. A pack that names a fact the offer-state schema does not define is
-refused at load (file, line, rule id), so a typo in a rule can never silently pass.
+load_pack reads a pack and takes it from the compiled-pack cache (rulepack_cache) when an
+earlier run checked the same bytes; otherwise rulepack_compile validates it against the
+rule-pack schema, compiles every CEL expression and checks every fact path it reads. A
+pack that names a fact the offer-state schema does not define is refused at load (file,
+line, rule id), so a typo in a rule can never silently pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import json
 import os
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from checker.cel_refs import ANY_ITEM, PathRef
 from checker.errors import RulePackError, SourceSpan
 from checker.findings import Citation, PackRef, Severity
-from checker.resources import schema_path
-from checker.schema_index import schema_index, schema_sha256
-from checker.yamlsource import LoadedSource, PathKey, format_path, load_bytes, read_file
+from checker.yamlsource import LoadedSource, read_file
 
 
 # Rules and their parts are NamedTuples, the Pack a plain class: a dataclass costs ~0.5 ms
@@ -159,14 +156,6 @@ class Pack:
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
 
 
-@lru_cache(maxsize=1)
-def _pack_validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(schema_path("rule-pack.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
-
-
 def discover(directories: list[str | Path]) -> list[Path]:
     """Every *.yaml / *.yml pack under the directories, in a stable order."""
     files: list[Path] = []
@@ -231,56 +220,11 @@ def load_pack(path: str | Path) -> Pack:
     known = rulepack_cache.load(raw, str(path))
     if known is not None:  # compiled and checked by an earlier run: same bytes, schemas, code
         return known
-    from checker.rulepack_compile import PackCompiler  # here: a cache hit never needs it
+    # A pack not seen before (or changed): validated, compiled and recorded by
+    # rulepack_compile, which a cache hit never imports.
+    from checker.rulepack_compile import load_uncached
 
-    loaded = load_bytes(raw, str(path), RulePackError, cache_kind="rule-pack-parse")
-    data = loaded.data
-    smap = loaded.source_map
-    if not isinstance(data, dict):
-        raise RulePackError("a rule pack is a mapping with id, title, version, effective, rules "
-                            "and tests", SourceSpan(str(path), 1, 1))
-    from checker import cache
-
-    schema_sha = schema_sha256("rule-pack.schema.json")
-    if cache.known_valid("rule-pack", schema_sha, loaded.sha256):
-        errors = []
-    else:
-        errors = sorted(_pack_validator().iter_errors(data),
-                        key=lambda e: smap.span_for(tuple(e.absolute_path)).line)
-    if errors:
-        e = errors[0]
-        where = tuple(e.absolute_path)
-        rule_id = _rule_id_at(data, where)
-        message = e.message if len(e.message) < 300 else e.message[:300] + "…"
-        if e.validator == "additionalProperties":
-            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
-            if extra:
-                where = where + (extra[0],)
-                message = f"unknown key {extra[0]!r}; allowed: {', '.join(sorted(e.schema.get('properties', {})))}"
-        elif e.validator == "dependentRequired":
-            given = next(k for k, needed in e.validator_value.items()
-                         if k in e.instance and any(n not in e.instance for n in needed))
-            wanted = next(n for n in e.validator_value[given] if n not in e.instance)
-            where = where + (given,)
-            message = (f"'{given}' needs '{wanted}' beside it"
-                       + (" (the condition in plain language, shown when the rule does not apply)"
-                          if wanted == "applies_when" else ""))
-        raise RulePackError((f"rule {rule_id}: " if rule_id else "") + message,
-                            smap.span_for(where, prefer_key=True), format_path(where) or None)
-    pack = PackCompiler(loaded, schema_index()).compile()
-    # Recorded only after the pack also compiled and passed its fact-path checks.
-    cache.remember_valid("rule-pack", schema_sha, loaded.sha256)
-    rulepack_cache.store(pack)
-    return pack
-
-
-def _rule_id_at(data: dict[str, Any], where: PathKey) -> str | None:
-    if len(where) >= 2 and where[0] == "rules" and isinstance(where[1], int):
-        try:
-            return data["rules"][where[1]].get("id")
-        except (IndexError, AttributeError):
-            return None
-    return None
+    return load_uncached(raw, str(path))
 
 
 LOOP_INDEX_PREFIX = "__i_"

@@ -1,18 +1,22 @@
-"""Compile a validated rule pack: every CEL expression, its cost, and every fact path it reads.
+"""Load a rule pack the compiled-pack cache does not hold: validate it, then compile every
+CEL expression, its cost, and every fact path it reads.
 
-The pack's YAML has passed the rule-pack schema (rulepack.load_pack) before it
-gets here. A pack that names a fact the offer-state or derived-facts schema does
-not define, reads an unknown parameter or variable, or nests comprehensions that
-could run for minutes is refused with file, line and rule id, so a typo in a rule
-can never silently pass.
+rulepack.load_pack comes here only on a cache miss (a run whose packs are all recorded
+never compiles this module): load_uncached validates the pack's YAML against the
+rule-pack schema, then PackCompiler compiles it. A pack that names a fact the
+offer-state or derived-facts schema does not define, reads an unknown parameter or
+variable, or nests comprehensions that could run for minutes is refused with file, line
+and rule id, so a typo in a rule can never silently pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from typing import Any
 
+from checker import cache, rulepack_cache
 from checker.cel_cost import MAX_ITERATIONS, list_size_estimate
 from checker.cel_cost import estimate as estimate_cost
 from checker.cel_paths import (ANY_ITEM, CelSyntaxError, PathRef, field_names, references,
@@ -20,13 +24,73 @@ from checker.cel_paths import (ANY_ITEM, CelSyntaxError, PathRef, field_names, r
 from checker.errors import RulePackError, SourceSpan
 from checker.expr import FUNCTION_NAMESPACES, compile_expression
 from checker.findings import Citation, Severity
+from checker.resources import schema_path
 from checker.rulepack import (ForEach, Pack, Rule, TestCase, Variable, loop_index, loop_list,
                               split_path)
-from checker.schema_index import SchemaIndex, schema_index
-from checker.yamlsource import LoadedSource, PathKey
+from checker.schema_index import SchemaIndex, schema_index, schema_sha256
+from checker.yamlsource import LoadedSource, PathKey, format_path, load_bytes
 
 # Names every expression may read besides the document's sections.
 BUILTIN_ROOTS = ("params", "variables", "as_of", "derived")
+
+
+def load_uncached(raw: bytes, path: str) -> Pack:
+    """The pack in `raw` (read from `path`), validated and compiled, then recorded in the
+    caches; or RulePackError."""
+    loaded = load_bytes(raw, path, RulePackError, cache_kind="rule-pack-parse")
+    data = loaded.data
+    smap = loaded.source_map
+    if not isinstance(data, dict):
+        raise RulePackError("a rule pack is a mapping with id, title, version, effective, rules "
+                            "and tests", SourceSpan(path, 1, 1))
+    schema_sha = schema_sha256("rule-pack.schema.json")
+    if cache.known_valid("rule-pack", schema_sha, loaded.sha256):
+        errors = []
+    else:
+        errors = sorted(_pack_validator().iter_errors(data),
+                        key=lambda e: smap.span_for(tuple(e.absolute_path)).line)
+    if errors:
+        e = errors[0]
+        where = tuple(e.absolute_path)
+        rule_id = _rule_id_at(data, where)
+        message = e.message if len(e.message) < 300 else e.message[:300] + "…"
+        if e.validator == "additionalProperties":
+            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+            if extra:
+                where = where + (extra[0],)
+                message = f"unknown key {extra[0]!r}; allowed: {', '.join(sorted(e.schema.get('properties', {})))}"
+        elif e.validator == "dependentRequired":
+            given = next(k for k, needed in e.validator_value.items()
+                         if k in e.instance and any(n not in e.instance for n in needed))
+            wanted = next(n for n in e.validator_value[given] if n not in e.instance)
+            where = where + (given,)
+            message = (f"'{given}' needs '{wanted}' beside it"
+                       + (" (the condition in plain language, shown when the rule does not apply)"
+                          if wanted == "applies_when" else ""))
+        raise RulePackError((f"rule {rule_id}: " if rule_id else "") + message,
+                            smap.span_for(where, prefer_key=True), format_path(where) or None)
+    pack = PackCompiler(loaded, schema_index()).compile()
+    # Recorded only after the pack also compiled and passed its fact-path checks.
+    cache.remember_valid("rule-pack", schema_sha, loaded.sha256)
+    rulepack_cache.store(pack)
+    return pack
+
+
+def _rule_id_at(data: dict[str, Any], where: PathKey) -> str | None:
+    if len(where) >= 2 and where[0] == "rules" and isinstance(where[1], int):
+        try:
+            return data["rules"][where[1]].get("id")
+        except (IndexError, AttributeError):
+            return None
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _pack_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(schema_path("rule-pack.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
 
 
 def _citation(raw: dict[str, Any]) -> Citation:
