@@ -1,4 +1,5 @@
-"""The YAML half of yamlsource: compose with PyYAML, then build values with their spans.
+"""The YAML half of yamlsource: compose with PyYAML, then build values with their spans;
+and the parse cache's record of what was built.
 
 Kept apart so that a run whose inputs are all in the parse cache (see
 yamlsource.load_bytes) neither imports PyYAML (~10 ms) nor compiles this module.
@@ -11,7 +12,7 @@ from typing import Any
 import yaml
 
 from checker.errors import OfferCheckError, SourceSpan
-from checker.yamlsource import MAX_DEPTH, MAX_VALUES, PathKey, SourceMap, format_path
+from checker.yamlsource import MAX_DEPTH, MAX_VALUES, LoadedSource, PathKey, SourceMap, format_path
 
 try:  # the C loader is much faster; fall back only where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -112,3 +113,58 @@ def parse(decoded: str, file: str, error_class: type[OfferCheckError]) -> tuple[
     builder = _Builder(file, error_class)
     data = None if node is None else builder.build(node, (), 0, set())
     return data, SourceMap(file, builder.values, builder.keys)
+
+
+# ---------------------------------------------------------------- the parse record
+# What yamlsource.load_bytes stores after a parse, and yamlsource._recorded_map reads back.
+
+def parse_record(loaded: LoadedSource) -> dict[str, Any] | None:
+    """The parse cache's record of `loaded`, or None if it cannot be recorded exactly.
+
+    Only values that JSON gives back exactly are recorded (a !!binary scalar's bytes are
+    not): a parse read from the cache is the parse of the file, always."""
+    if not _json_exact(loaded.data):
+        return None
+    positions = _positions(loaded.data, loaded.source_map)
+    if positions is None:
+        return None
+    return {"data": loaded.data, "values": positions[0], "keys": positions[1]}
+
+
+def _positions(data: Any, source_map: SourceMap) -> tuple[list[int], list[int]] | None:
+    """Line, column of every value, and of every mapping key, flat, in document order."""
+    values: list[int] = []
+    keys: list[int] = []
+
+    def line_column(where: SourceSpan | tuple[int, int]) -> tuple[int, int]:
+        return where if isinstance(where, tuple) else (where.line, where.column)
+
+    def walk(value: Any, path: PathKey) -> None:
+        values.extend(line_column(source_map._values[path]))
+        if value.__class__ is dict:
+            for k, item in value.items():
+                child = path + (k,)
+                keys.extend(line_column(source_map._keys[child]))
+                walk(item, child)
+        elif value.__class__ is list:
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+
+    try:
+        walk(data, ())
+    except KeyError:
+        return None  # not a map of this data: record nothing
+    if len(values) != 2 * len(source_map._values) or len(keys) != 2 * len(source_map._keys):
+        return None
+    return values, keys
+
+
+def _json_exact(value: Any) -> bool:
+    """True if json.loads(json.dumps(value)) gives back the same types and values."""
+    if value is None or isinstance(value, (str, int, float)):  # bool is an int
+        return True
+    if type(value) is list:
+        return all(_json_exact(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _json_exact(v) for k, v in value.items())
+    return False

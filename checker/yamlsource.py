@@ -174,50 +174,21 @@ def load_bytes(raw: bytes, name: str, error_class: type[OfferCheckError] = Offer
         except (KeyError, TypeError, ValueError, StopIteration, RecursionError):
             pass  # a damaged record: parse the bytes again
     loaded = load_text(raw, name, error_class, max_bytes)
-    # Only values that JSON gives back exactly are recorded (a !!binary scalar's bytes are
-    # not): a parse read from the cache is the parse of the file, always.
-    if _json_exact(loaded.data):
-        positions = _positions(loaded.data, loaded.source_map)
-        if positions is not None:
-            cache.store_json(cache_kind, key, {"data": loaded.data, "values": positions[0],
-                                               "keys": positions[1]})
+    from checker.yamlparse import parse_record  # imported by load_text already
+
+    record = parse_record(loaded)
+    if record is not None:
+        cache.store_json(cache_kind, key, record)
     return loaded
 
 
 # A parse record holds the data and, for the source map, only lines and columns: the
 # paths are those of the data's values and mapping keys, in document order (the order
 # the parser met them), so they are walked again rather than stored (a third of the size).
-
-def _positions(data: Any, source_map: SourceMap) -> tuple[list[int], list[int]] | None:
-    """Line, column of every value, and of every mapping key, flat, in document order."""
-    values: list[int] = []
-    keys: list[int] = []
-
-    def line_column(where: SourceSpan | tuple[int, int]) -> tuple[int, int]:
-        return where if isinstance(where, tuple) else (where.line, where.column)
-
-    def walk(value: Any, path: PathKey) -> None:
-        values.extend(line_column(source_map._values[path]))
-        if value.__class__ is dict:
-            for k, item in value.items():
-                child = path + (k,)
-                keys.extend(line_column(source_map._keys[child]))
-                walk(item, child)
-        elif value.__class__ is list:
-            for i, item in enumerate(value):
-                walk(item, path + (i,))
-
-    try:
-        walk(data, ())
-    except KeyError:
-        return None  # not a map of this data: record nothing
-    if len(values) != 2 * len(source_map._values) or len(keys) != 2 * len(source_map._keys):
-        return None
-    return values, keys
-
+# yamlparse.parse_record makes it, after a parse (a run that reads records never needs it).
 
 def _recorded_map(name: str, data: Any, values: list[int], keys: list[int]) -> SourceMap:
-    """The source map of a parse record (see _positions); raises on a damaged one."""
+    """The source map of a parse record (see yamlparse._positions); raises on a damaged one."""
     value_at: dict[PathKey, tuple[int, int]] = {}
     key_at: dict[PathKey, tuple[int, int]] = {}
     next_value = iter(values).__next__
@@ -261,14 +232,3 @@ def _parser_fingerprint() -> str:
         st = os.stat(origin)
         digest.update(f"{origin}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()
-
-
-def _json_exact(value: Any) -> bool:
-    """True if json.loads(json.dumps(value)) gives back the same types and values."""
-    if value is None or isinstance(value, (str, int, float)):  # bool is an int
-        return True
-    if type(value) is list:
-        return all(_json_exact(v) for v in value)
-    if type(value) is dict:
-        return all(type(k) is str and _json_exact(v) for k, v in value.items())
-    return False
