@@ -81,6 +81,8 @@ GC_THRESHOLD = 200_000
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The `offercheck` process: runs one command, then exits. The garbage collector's
+    settings below are the process's; a caller that must go on should use `cli` instead."""
     import gc
 
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
