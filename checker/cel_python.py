@@ -41,6 +41,8 @@ _RELATIONS = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=
               "in": "_in"}
 _ARITHMETIC = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod"}
 _KEPT_RELATIONS = {"==": "_eqk", "!=": "_nek", "in": "_ink"}  # they look inside maps
+# Nodes whose translation gives True or False or raises: a condition needs no _b check.
+_BOOLEAN = frozenset(_RELATIONS) | {"&&", "||", "!"}
 
 
 class Unsupported(Exception):
@@ -335,6 +337,18 @@ def _eqk(a: Any, b: Any, kept: frozenset[str]) -> bool:
     return _eq(a, b)
 
 
+def _eqs(a: Any, text: str) -> bool:
+    if type(a) is str:
+        return a == text
+    raise Declined  # CEL's answer for another type is its own
+
+
+def _nes(a: Any, text: str) -> bool:
+    if type(a) is str:
+        return a != text
+    raise Declined
+
+
 def _nek(a: Any, b: Any, kept: frozenset[str]) -> bool:
     return not _eqk(a, b, kept)
 
@@ -533,13 +547,18 @@ class _Writer:
                 raise Unsupported("a namespace is not a value")
             return f"g[{name!r}]"
         if kind == "?":
-            return f"({w(node[2], scope)} if _b({w(node[1], scope)}) else {w(node[3], scope)})"
+            return f"({w(node[2], scope)} if {self.test(node[1], scope)} else {w(node[3], scope)})"
         if kind == "&&":
-            return f"(_b({w(node[1], scope)}) and _b({w(node[2], scope)}))"
+            return f"({self.test(node[1], scope)} and {self.test(node[2], scope)})"
         if kind == "||":
-            return f"(_b({w(node[1], scope)}) or _b({w(node[2], scope)}))"
+            return f"({self.test(node[1], scope)} or {self.test(node[2], scope)})"
         if kind == "!":
-            return f"(not _b({w(node[1], scope)}))"
+            return f"(not {self.test(node[1], scope)})"
+        if self.kept is not None and kind in ("==", "!=") and \
+                any(side[0] == "lit" and type(side[1]) is str for side in node[1:]):
+            # Text against a text literal: equal or not as text, anything else left to CEL.
+            lit, other = (node[1], node[2]) if node[1][0] == "lit" else (node[2], node[1])
+            return f"{'_eqs' if kind == '==' else '_nes'}({w(other, scope)}, {lit[1]!r})"
         if kind == "neg":
             return f"_neg({w(node[1], scope)})"
         if self.kept is not None and kind in _KEPT_RELATIONS:
@@ -581,6 +600,13 @@ class _Writer:
         if name == "size" and not args:
             return f"_size({self.whole(w(target, scope))})"
         return self.function(name, [w(target, scope)] + [w(a, scope) for a in args])
+
+    def test(self, node: tuple, scope: frozenset[str]) -> str:
+        """A condition: its value if the node always gives a boolean, else checked by _b."""
+        text = self.write(node, scope)
+        if node[0] in _BOOLEAN or (node[0] == "call" and node[1] is None and node[2] == "has"):
+            return text
+        return f"_b({text})"
 
     def whole(self, text: str) -> str:
         return text if self.kept is None else f"_whole({text}, _K)"

@@ -13,7 +13,6 @@ from typing import Any
 from checker.document import OfferDocument
 from checker.engine_plan import RulePlan
 from checker.engine_session import Outcome, PackRun
-from checker.rulepack import loop_index
 from checker.yamlsource import PathKey, format_path
 
 
@@ -29,12 +28,10 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
         return
 
     reached = [0]  # the deepest loop entered: an empty result names that list, not the outer one
+    last = len(rule.for_each) - 1
 
     def expand(level: int, label: tuple[str, ...], paths: dict[str, PathKey]
                ) -> Iterator[tuple[str | None, dict[str, PathKey], Outcome | None]]:
-        if level == len(rule.for_each):
-            yield "/".join(label), dict(paths), None
-            return
         reached[0] = max(reached[0], level)
         loop = rule.for_each[level]
         path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
@@ -42,10 +39,9 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
         if items is None:
             yield "/".join(label) or None, dict(paths), Outcome("missing", _dotted_parts(path))
             return
-        index_name = loop_index(loop.var)
+        index_name, where, bound = planned.indexes[level], planned.wheres[level], run.bound
         for i, item in enumerate(items if isinstance(items, list) else []):
-            run.bound[index_name] = i
-            where = planned.wheres[level]
+            bound[index_name] = i
             if where is not None:
                 keep = run.keeps(where)
                 if keep is False:
@@ -54,6 +50,9 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
                     yield "/".join(extend_label(label, _label(item, i))), dict(paths), keep
                     continue
             item_label = extend_label(label, _label(item, i))
+            if level == last:  # an instance: yielded here, not by one more generator
+                yield "/".join(item_label), {**paths, loop.var: path + (i,)}, None
+                continue
             paths[loop.var] = path + (i,)
             yield from expand(level + 1, item_label, paths)
             paths.pop(loop.var, None)
