@@ -44,10 +44,18 @@ def compute(document: OfferDocument, names: set[str]) -> dict[str, Any]:
 
 
 def _load_builtin() -> None:
-    # Calculator modules register themselves on import; add new ones here.
+    # Calculator modules register themselves on import; add new ones here. (Once: an
+    # import statement costs microseconds even for a loaded module, and this runs per
+    # document.)
+    global _loaded
+    if _loaded:
+        return
     import checker.derived_allocation  # noqa: F401
     import checker.derived_conditions  # noqa: F401
     import checker.derived_covenants  # noqa: F401
     import checker.derived_offer  # noqa: F401
     import checker.derived_timeline  # noqa: F401
+    _loaded = True
 
+
+_loaded = False

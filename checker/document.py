@@ -51,9 +51,9 @@ class OfferDocument:
 
     def get(self, path: PathKey, default: Any = None) -> Any:
         """The value at path; paths under "derived" read the calculators' results."""
-        node: Any = self.derived_cache if path[:1] == ("derived",) else self.values
-        if path[:1] == ("derived",):
-            path = path[1:]
+        node: Any = self.values
+        if path and path[0] == "derived":
+            node, path = self.derived_cache, path[1:]
         for part in path:
             try:
                 node = node[part]

@@ -83,11 +83,9 @@ def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKe
     parts = _need_parts(need)
     if parts and parts[0] in bindings:
         parts = tuple(bindings[parts[0]]) + parts[1:]
-    root = document.derived_cache if parts[:1] == ("derived",) else document.values
-    if parts[:1] == ("derived",):
-        parts, prefix = parts[1:], ("derived",)
-    else:
-        prefix = ()
+    root, prefix = document.values, ()
+    if parts and parts[0] == "derived":
+        root, parts, prefix = document.derived_cache, parts[1:], ("derived",)
     if ANY_ITEM not in parts:  # the common need, one path: walk it without building paths
         node: Any = root
         for k, part in enumerate(parts):
