@@ -33,12 +33,13 @@ class PlannedProgram:
     rewriting produced nothing new.
     """
 
-    __slots__ = ("original", "source", "execute", "text", "python", "_names")
+    __slots__ = ("original", "source", "execute", "text", "python", "python_kept", "_names")
 
     def __init__(self, original: Any, source: str | None, text: str):
         self.original = original
         self.text = text  # the pack's CEL text
         self.python: Any = None  # its Python translation (cel_python): None until asked for
+        self.python_kept: frozenset[str] | None = None  # ... for this view of the facts
         self._names: dict[str, tuple[str, frozenset[str] | None] | None] | None = None
         self.use(source)
 
@@ -78,12 +79,13 @@ class PlannedProgram:
             self._names = names
         return self._names
 
-    def translated(self, functions: dict[str, Any], kept: frozenset[str] | None = None) -> Any:
+    def translated(self, functions: dict[str, Any], kept: frozenset[str]) -> Any:
         """The program as a Python function (cel_python), or False if it cannot be translated.
 
-        With `kept` (the names CEL's view of an object keeps), the function may be given
-        the facts as the document holds them (Session.raw)."""
-        if self.python is None:
+        With `kept` (the names CEL's view of an object keeps: the plan's), the function may
+        be given the facts as the document holds them (Session.value(raw=True))."""
+        if self.python is None or self.python_kept is not kept:
+            self.python_kept = kept
             from checker.cel_python import translate
             from checker.expr import FUNCTION_NAMESPACES
 
