@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import os
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -60,12 +61,15 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
     (engine_plan): slower, and the reference the rewriting is tested against.
     python: run programs translated to Python where they translate (cel_python), CEL
     deciding every case the translation leaves to it. The default does so from the
-    second document a plan evaluates on: translating costs more than one run saves.
+    second document a plan evaluates on (translating costs more than one run saves),
+    unless OFFERCHECK_CEL_ONLY is set: then every program runs in CEL.
     """
     plan = plan_for(rules, rewrite)
     view = FactView(document, plan.trimmer, compute_derived(document, plan.calculators))
     runs: dict[str, PackRun] = {}
-    session = Session(view, as_of, plan, plan.evaluated > 0 if python is None else python)
+    if python is None:
+        python = plan.evaluated > 0 and not os.environ.get("OFFERCHECK_CEL_ONLY")
+    session = Session(view, as_of, plan, python)
     plan.evaluated += 1
     findings: list[Finding] = []
     # The CEL extension prints Python callback failures to stderr; we report them in

@@ -252,3 +252,26 @@ def test_each_pack_reads_its_own_params_when_programs_fall_back(tmp_path, python
     findings = evaluate(document, rules, document.get(("offer", "as_of")), python=python)
     assert [(f.rule_id, f.status) for f in findings] == [
         ("a.one", Status.PASS), ("b.one", Status.NOT_EVALUABLE)]
+
+
+def test_cel_only_runs_every_program_in_cel(tmp_path, monkeypatch):
+    """OFFERCHECK_CEL_ONLY: no translation is made or run, and the findings are the same."""
+    from checker import engine_session
+
+    modes = []
+    original_init = engine_session.Session.__init__
+
+    def recording_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        modes.append(self.python)
+
+    monkeypatch.setattr(engine_session.Session, "__init__", recording_init)
+    rules = load_pack(_param_pack(tmp_path, "a", "A")).rules
+    documents = [load_document_text(DOC, f"doc{n}.yaml") for n in range(3)]
+    translated = [evaluate(d, rules, d.get(("offer", "as_of"))) for d in documents]
+    assert modes == [False, True, True]  # translated from the second document on
+    monkeypatch.setenv("OFFERCHECK_CEL_ONLY", "1")
+    cel_only = [evaluate(d, rules, d.get(("offer", "as_of"))) for d in documents]
+    assert modes[3:] == [False, False, False]
+    assert [[(f.rule_id, f.status, f.message) for f in batch] for batch in cel_only] == \
+        [[(f.rule_id, f.status, f.message) for f in batch] for batch in translated]
