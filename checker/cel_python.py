@@ -6,7 +6,8 @@ when a context is made (about 1.7 ms per Dynex document). A run over many docume
 is dominated by those costs. This module translates the CEL the packs use into a
 Python expression over the same values the extension would be given (``cel_value``
 forms: decimal strings, ints, UTC timestamps, ISO date strings, lists, maps), so that
-most programs never cross into the extension at all.
+most programs never cross into the extension at all. Given `kept` (see translate), it
+also takes lists and maps as the document holds them, and converts what it reads.
 
 The translation is exact or it declines, never approximate:
 
@@ -29,8 +30,9 @@ program's own comprehension variables (prefixed), and literals written with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from checker.cel_paths import CelSyntaxError, Token, tokenize
 
@@ -55,10 +57,6 @@ class Declined(Exception):
 
 # ---------------------------------------------------------------- run-time helpers
 
-def _decline(*_: Any) -> Any:
-    raise Declined
-
-
 def _b(value: Any) -> bool:
     """A condition: CEL's && || ! ?: take booleans only."""
     if value is True or value is False:
@@ -73,11 +71,13 @@ def _eq(a: Any, b: Any) -> bool:
     if kind is list:
         if len(a) != len(b):
             return False
-        return all([_eq(x, y) for x, y in zip(a, b)])
+        # Every pair, not up to the first unequal one: a pair CEL would not compare
+        # declines the whole answer rather than hide behind an earlier False.
+        return all([_eq(x, y) for x, y in zip(a, b)])  # noqa: C419
     if kind is dict:
         if a.keys() != b.keys():
             return False
-        return all([_eq(a[k], b[k]) for k in a])
+        return all([_eq(a[k], b[k]) for k in a])  # noqa: C419 (every pair, as above)
     if kind in _SCALARS:
         return a == b
     raise Declined
@@ -118,7 +118,7 @@ def _ge(a: Any, b: Any) -> bool:
 def _in(a: Any, container: Any) -> bool:
     kind = type(container)
     if kind is list:
-        return any([_eq(a, item) for item in container])
+        return any([_eq(a, item) for item in container])  # noqa: C419 (every item, as _eq)
     if kind is dict and type(a) is str:
         return a in container
     raise Declined
@@ -281,7 +281,7 @@ def _leaf(value: Any) -> Any:
     if kind is Decimal:
         return format(value, "f")  # as checker.expr.decimal_text
     if kind is dt.datetime and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc)
+        return value.astimezone(dt.UTC)
     if kind is dt.date:
         return value.isoformat()
     if kind is tuple:
@@ -659,4 +659,4 @@ def translate(source: str, functions: dict[str, Callable[..., Any]], namespaces:
         code = compile(text, "<cel>", "eval")
     except (Unsupported, CelSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError):
         return None
-    return eval(code, {**_HELPERS, **writer.used, "_K": kept})  # noqa: S307 (built from a parse tree)
+    return eval(code, {**_HELPERS, **writer.used, "_K": kept})  # text built from a parse tree

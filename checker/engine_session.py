@@ -278,7 +278,7 @@ class PackRun:
             if translated is not False:
                 try:
                     return translated(self.bound) is True
-                except Exception:  # a case the translation leaves to CEL: CEL decides
+                except Exception:  # noqa: BLE001, S110 (a case the translation leaves to CEL)
                     pass
         outcome = self.run(program)
         return outcome if outcome.kind != "ok" else outcome.value is True
@@ -291,7 +291,7 @@ class PackRun:
             if translated is not False:
                 try:
                     return Outcome("ok", translated(self.bound))
-                except Exception:  # a case the translation leaves to CEL: CEL decides
+                except Exception:  # noqa: BLE001, S110 (a case the translation leaves to CEL)
                     pass
         self.log.error = None
         try:

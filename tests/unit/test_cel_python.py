@@ -17,9 +17,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
-from decimal import Decimal
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
@@ -786,8 +786,8 @@ RAW_VALUES: dict[str, Any] = {
     "ms": [{"k": 1, "name": "x", "dropped": 1}, {"k": 2, "name": "y"}],
     "fees": [{"id": "f1", "amount": Decimal("1.50"), "kind": "filing"},
              {"id": "f2", "amount": Decimal("0.25"), "kind": "other", "note": "x"}],
-    "dl": [Decimal("1.50"), Decimal("2")], "dd": [dt.date(2003, 1, 8), dt.date(2003, 2, 5)],
-    "dm": {"A": Decimal("3"), "B": Decimal("4.5")},  # a data map: keys the rules never name
+    "dl": [Decimal("1.50"), Decimal(2)], "dd": [dt.date(2003, 1, 8), dt.date(2003, 2, 5)],
+    "dm": {"A": Decimal(3), "B": Decimal("4.5")},  # a data map: keys the rules never name
 }
 
 
@@ -811,12 +811,12 @@ RAW_TRANSLATED = [  # these must return, converted as CEL sees them
     "r.amount == '24.00'", "money.le(r.amount, '30')", "fmt.money(r.amount)",
     "r.on == '2003-01-08'", "r.on < '2003-02-01'", "r.at == ts", "r.at < ts2", "ny.date(r.at)",
     "fmt.ny(r.at)", "bd.add(r.on, 20)", "r.x", "r.x[0]", "r.x[2].k", "r",
-    "r == {'amount': '24.00', 'on': '2003-01-08', 'kind': 'cash', 'at': ts, "
-    "'x': ['1.5', 'x', {'k': 1}]}", "size(r)", "'kind' in r", "r.all(k, k != '')",
+    ("r == {'amount': '24.00', 'on': '2003-01-08', 'kind': 'cash', 'at': ts, "
+     "'x': ['1.5', 'x', {'k': 1}]}"), "size(r)", "'kind' in r", "r.all(k, k != '')",
     "m.k == 'v' && m.n == 1", "has(m.k)", "!has(m.z) || m.z == null", "ms[1]",
     "ms.filter(x, x.k > 1)", "ms.map(x, x.name)", "fees.map(f, f.amount)",
-    "money.sum(fees.map(f, f.amount))", "fees.exists(f, f.kind == 'filing' && "
-    "money.gt(f.amount, '1'))", "fees.filter(f, f.kind == 'other')[0].amount", "dl", "dl[0]",
+    "money.sum(fees.map(f, f.amount))",
+    "fees.exists(f, f.kind == 'filing' && money.gt(f.amount, '1'))", "fees.filter(f, f.kind == 'other')[0].amount", "dl", "dl[0]",
     "money.sum(dl)", "dl.map(x, x)", "join(dd.map(x, fmt.day(x)), ',')", "dd",
     "[r.amount, r.on, r.at]", "{'k': r.amount}", "ms[1] == {'k': 2, 'name': 'y'}",
 ]
