@@ -39,9 +39,9 @@ class Result:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> Result:
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Result:
     proc = subprocess.run([sys.executable, "-m", "checker", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env=_env())
+                          text=True, timeout=120, env={**_env(), **(env or {})})
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -139,5 +139,18 @@ def test_multiple_inputs_in_one_run(cli, minimal_offer):
     assert {f["input"] for f in report["findings"]} == {DYNEX, str(minimal_offer)}
 
 
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_run_over_many_documents_reports_as_cel_alone_would(cli, fmt):
+    """From the second document on, programs run translated to Python (cel_python):
+    the report is byte for byte the one CEL alone gives (OFFERCHECK_CEL_ONLY)."""
+    examples = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*/*.yaml"))
+    assert len(examples) > 5
+    translated = cli("check", *examples, "--format", fmt)
+    cel_only = cli("check", *examples, "--format", fmt, env={"OFFERCHECK_CEL_ONLY": "1"})
+    assert translated.code == cel_only.code == 1
+    assert translated.stdout == cel_only.stdout
+    assert translated.stdout.count("\n") > 100
+
+
 def test_python_dash_m_checker_works(cli):
     assert cli("--version").stdout.startswith("offercheck")
