@@ -39,16 +39,10 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
         if items is None:
             yield "/".join(label) or None, dict(paths), Outcome("missing", _dotted_parts(path))
             return
-        index_name, where, bound = planned.indexes[level], planned.wheres[level], run.bound
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            bound[index_name] = i
-            if where is not None:
-                keep = run.keeps(where)
-                if keep is False:
-                    continue
-                if keep is not True:
-                    yield "/".join(extend_label(label, _label(item, i))), dict(paths), keep
-                    continue
+        for i, item, failure in _kept(items, planned, level, run):
+            if failure is not None:
+                yield "/".join(extend_label(label, _label(item, i))), dict(paths), failure
+                continue
             item_label = extend_label(label, _label(item, i))
             if level == last:  # an instance: yielded here, not by one more generator
                 yield "/".join(item_label), {**paths, loop.var: path + (i,)}, None
@@ -75,9 +69,22 @@ def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
     if items is None:
         yield None, {}, Outcome("missing", _dotted_parts(loop.path))
         return
-    where = planned.wheres[0]
-    bound, index_name, var, path = run.bound, planned.indexes[0], loop.var, loop.path
+    var, path = loop.var, loop.path
     produced = False
+    for i, item, failure in _kept(items, planned, 0, run):
+        produced = True
+        yield _label(item, i), {} if failure is not None else {var: path + (i,)}, failure
+    if not produced:
+        what = _dotted_parts(path) + (" that match the rule's filter" if loop.where is not None else "")
+        yield "", {}, Outcome("none", what)
+
+
+def _kept(items: Any, planned: RulePlan, level: int, run: PackRun
+          ) -> Iterator[tuple[int, Any, Outcome | None]]:
+    """(index, item, None) for each item of a loop's list its filter keeps, and (index,
+    item, Outcome) for each it cannot judge; the item's index stays bound in the CEL
+    context while the caller works on it (this generator waits at the yield)."""
+    where, index_name, bound = planned.wheres[level], planned.indexes[level], run.bound
     for i, item in enumerate(items if isinstance(items, list) else []):
         bound[index_name] = i
         if where is not None:
@@ -85,14 +92,9 @@ def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
             if keep is False:
                 continue
             if keep is not True:
-                produced = True
-                yield _label(item, i), {}, keep
+                yield i, item, keep
                 continue
-        produced = True
-        yield _label(item, i), {var: path + (i,)}, None
-    if not produced:
-        what = _dotted_parts(path) + (" that match the rule's filter" if where is not None else "")
-        yield "", {}, Outcome("none", what)
+        yield i, item, None
 
 
 def extend_label(label: tuple[str, ...], part: str) -> tuple[str, ...]:
