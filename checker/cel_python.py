@@ -87,8 +87,8 @@ def _ne(a: Any, b: Any) -> bool:
     return not _eq(a, b)
 
 
-_SCALARS = (bool, int, str, type(None), dt.datetime)
-_ORDERED = (int, str, dt.datetime)
+_SCALARS = frozenset({bool, int, str, type(None), dt.datetime})
+_ORDERED = frozenset({int, str, dt.datetime})
 
 
 def _lt(a: Any, b: Any) -> bool:
@@ -270,7 +270,10 @@ def _map(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
 # program reads it, and refuse what would differ: a map whose keys are not all kept, when
 # a program asks about its keys as a whole (size, in, ==, all/exists, or hands it on).
 
-_AS_IS = (str, int, bool, type(None))
+_AS_IS = frozenset({str, int, bool, type(None)})
+# What a read gives back untouched: single values CEL takes as they are, and lists and
+# maps (converted where their contents are read).
+_READ_AS_IS = _AS_IS | {dict, list}
 
 
 def _leaf(value: Any) -> Any:
@@ -291,7 +294,7 @@ def _leaf(value: Any) -> Any:
 
 def _fld(container: Any, name: str) -> Any:
     value = container[name]  # a missing key or a non-map raises: CEL says which
-    return value if type(value) in _AS_IS else _leaf(value)
+    return value if type(value) in _READ_AS_IS else _leaf(value)
 
 
 def _ixr(container: Any, key: Any, kept: frozenset[str]) -> Any:
@@ -302,7 +305,7 @@ def _ixr(container: Any, key: Any, kept: frozenset[str]) -> Any:
         value = container[key]  # (CEL's view of an object keeps only the `kept` keys)
     else:
         raise Declined
-    return value if type(value) in _AS_IS else _leaf(value)
+    return value if type(value) in _READ_AS_IS else _leaf(value)
 
 
 def _whole(value: Any, kept: frozenset[str]) -> Any:
