@@ -104,9 +104,12 @@ def extend_label(label: tuple[str, ...], part: str) -> tuple[str, ...]:
     → 'e-ownership.igdaloff-A') adds nothing; one that refines the last item
     ('c-vii-index-decline' → 'c-vii-index-decline.djia') replaces it.
     """
-    if any(part == ".".join(label[i:]) for i in range(len(label))):
+    if not label:
+        return (part,)  # the outermost loop's item (most calls)
+    if part == label[-1] or (len(label) > 1 and any(
+            part == ".".join(label[i:]) for i in range(len(label) - 1))):
         return label
-    if label and part.startswith(label[-1] + "."):
+    if part.startswith(label[-1] + "."):
         return label[:-1] + (part,)
     return label + (part,)
 
