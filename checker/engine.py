@@ -80,7 +80,11 @@ def evaluate(document: OfferDocument, rules: list[Rule], as_of: dt.datetime | No
             if run is None:
                 run = runs[rule.pack.id] = PackRun(rule.pack, session)
             run.activate()
-            findings.extend(_evaluate_rule(plan.by_rule[id(rule)], run, document))
+            planned = plan.by_rule[id(rule)]
+            if rule.for_each:
+                findings.extend(_evaluate_rule(planned, run, document))
+            else:  # one instance: no generator of instances to go through
+                findings.append(_evaluate_instance(planned, run, document, None, {}, None))
     return findings
 
 
@@ -115,13 +119,13 @@ def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument,
         if bad is not None:
             return _not_good(planned, label, bindings, document, bad, "variables")
     if planned.when is not None:
-        applies = run.run(planned.when)
-        if applies.kind != "ok":
+        applies = run.value(planned.when)
+        if type(applies) is Outcome:
             return _not_good(planned, label, bindings, document, applies, "when")
-        if applies.value is not True:
-            if applies.value is not False:
+        if applies is not True:
+            if applies is not False:
                 return _finding(planned, label, Status.ERROR, f"Rule error in when: returned "
-                                f"{applies.value!r}, not a boolean", document, bindings)
+                                f"{applies!r}, not a boolean", document, bindings)
             return _finding(planned, label, Status.NOT_APPLICABLE, planned.not_applicable,
                             document, bindings)
     if rule.needs:
@@ -135,13 +139,13 @@ def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument,
             return _finding(planned, label, Status.NOT_EVALUABLE,
                             "Cannot evaluate: missing fact(s) " + ", ".join(names) + "."
                             + derived_explanations(document, missing), document, bindings, names)
-    result = run.run(planned.expr)
-    if result.kind != "ok":
+    result = run.value(planned.expr)
+    if type(result) is Outcome:
         return _not_good(planned, label, bindings, document, result, "expr")
-    if not isinstance(result.value, bool):
+    if not isinstance(result, bool):
         return _finding(planned, label, Status.ERROR, f"Rule error in expr: returned "
-                        f"{result.value!r}, not a boolean", document, bindings)
-    status = Status.PASS if result.value else Status.FAIL
+                        f"{result!r}, not a boolean", document, bindings)
+    status = Status.PASS if result else Status.FAIL
     # The message is computed on first access, with this instance's loop indexes.
     bound = run.bound
     return _Finding(planned, label, status, None, document, bindings, (), run,

@@ -269,33 +269,30 @@ class PackRun:
 
     def keeps(self, program: PlannedProgram) -> bool | Outcome:
         """A loop filter's verdict on the current item: True, False (any value but true),
-        or the Outcome saying why it could not be judged. The common case, a translated
-        filter that returns a boolean, makes no Outcome."""
-        if self.python:
-            translated = program.python
-            if translated is None:
-                translated = program.translated(self.plan.functions, self.plan.kept)
-            if translated is not False:
-                try:
-                    return translated(self.bound) is True
-                except Exception:  # noqa: BLE001, S110 (a case the translation leaves to CEL)
-                    pass
-        outcome = self.run(program)
-        return outcome if outcome.kind != "ok" else outcome.value is True
+        or the Outcome saying why it could not be judged."""
+        value = self.value(program)
+        return value if type(value) is Outcome else value is True
 
     def run(self, program: Any) -> Outcome:
+        value = self.value(program)
+        return value if type(value) is Outcome else Outcome("ok", value)
+
+    def value(self, program: Any) -> Any:
+        """The program's value, or the Outcome saying why it has none (a program's value is
+        never an Outcome: CEL and the translations give plain values). The common case, a
+        translated program that returns, makes no Outcome."""
         if self.python and type(program) is PlannedProgram:
             translated = program.python
             if translated is None:
                 translated = program.translated(self.plan.functions, self.plan.kept)
             if translated is not False:
                 try:
-                    return Outcome("ok", translated(self.bound))
+                    return translated(self.bound)
                 except Exception:  # noqa: BLE001, S110 (a case the translation leaves to CEL)
                     pass
         self.log.error = None
         try:
-            return Outcome("ok", program.execute(self.session.context_for(program)))
+            return program.execute(self.session.context_for(program))
         except Exception as exc:  # never let one rule crash the run
             outcome = self._failure(exc)
         if outcome.kind == "missing_root" and outcome.value.startswith(ALIAS_PREFIX) and \
@@ -304,7 +301,7 @@ class PackRun:
             self.session.serve_originals()
             self.log.error = None
             try:
-                return Outcome("ok", program.original.execute(self.session.context_for(program)))
+                return program.original.execute(self.session.context_for(program))
             except Exception as exc:
                 return self._failure(exc)
         return outcome
