@@ -266,12 +266,15 @@ def test_cel_only_runs_every_program_in_cel(tmp_path, monkeypatch):
         modes.append(self.python)
 
     monkeypatch.setattr(engine_session.Session, "__init__", recording_init)
+    from checker.engine import TRANSLATE_FROM
+
     rules = load_pack(_param_pack(tmp_path, "a", "A")).rules
-    documents = [load_document_text(DOC, f"doc{n}.yaml") for n in range(3)]
+    count = TRANSLATE_FROM + 2
+    documents = [load_document_text(DOC, f"doc{n}.yaml") for n in range(count)]
     translated = [evaluate(d, rules, d.get(("offer", "as_of"))) for d in documents]
-    assert modes == [False, True, True]  # translated from the second document on
+    assert modes == [False] * (TRANSLATE_FROM - 1) + [True] * 3  # from the TRANSLATE_FROM-th on
     monkeypatch.setenv("OFFERCHECK_CEL_ONLY", "1")
     cel_only = [evaluate(d, rules, d.get(("offer", "as_of"))) for d in documents]
-    assert modes[3:] == [False, False, False]
+    assert modes[count:] == [False] * count
     assert [[(f.rule_id, f.status, f.message) for f in batch] for batch in cel_only] == \
         [[(f.rule_id, f.status, f.message) for f in batch] for batch in translated]
