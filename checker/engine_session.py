@@ -109,8 +109,11 @@ class Session:
         found = self._converted.get(name, ABSENT)
         if found is ABSENT:
             alias = self.plan.alias_named.get(name)
-            if (alias is None or alias.kind != "path") and name not in self.plan.registry.bare_roots:
-                return self.bound.get(name, ABSENT)  # held as CEL sees it; may change (params)
+            if alias is None and name not in self.plan.registry.bare_roots or \
+                    alias is not None and alias.kind == "variable":
+                # Held as CEL sees it: params, variables, loop indexes, as_of, what
+                # serve_originals put in place (params and variables change from pack to pack).
+                return self.bound.get(name, ABSENT)
             found = self._converted[name] = self.value(name)
         return found
 
