@@ -662,4 +662,6 @@ def translate(source: str, functions: dict[str, Callable[..., Any]], namespaces:
         code = compile(text, "<cel>", "eval")
     except (Unsupported, CelSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError):
         return None
+    except Exception:  # noqa: BLE001 (anything else unforeseen: the program is CEL's alone;
+        return None  # an engine run must never stop on a pack's text)
     return eval(code, {**_HELPERS, **writer.used, "_K": kept})  # text built from a parse tree

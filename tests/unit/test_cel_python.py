@@ -872,3 +872,11 @@ def test_generated_expressions_keep_the_contract_over_facts_as_held():
         outcomes[outcome if outcome == DECLINED else type(outcome).__name__] += 1
     assert violations == [], violations[:5]
     assert outcomes["Returned"] >= 1000, outcomes
+
+
+def test_an_unforeseen_failure_to_translate_leaves_the_program_to_cel(monkeypatch):
+    def broken(*_: Any) -> str:
+        raise TypeError("a bug in the translator")
+
+    monkeypatch.setattr(cel_python._Writer, "write", broken)
+    assert translate("1 + 1", FUNCTIONS, FUNCTION_NAMESPACES) is None
