@@ -8,12 +8,13 @@
    variants of the Dynex document (prices, maxima and caps perturbed with a
    seeded RNG, so the run is reproducible). Target: >= 50,000 rule evaluations
    per second. Documents are built before timing; the figure is evaluation only,
-   after the run's first documents (timed and printed apart: they run in CEL, then the
-   programs are translated). It is given three times:
-   with Python's default garbage-collector settings and every finding kept (its
-   passes over a growing heap cost ~0.9 ms a document here), with the collector as
-   `offercheck` sets it for its own process, and with it off, as timeit measures. Further figures add
-   each finding's message and facts, and validation + conversion of each variant.
+   after the run's first documents (timed and printed apart: they run in CEL, then
+   the programs are translated). It is given for three garbage-collector settings,
+   each in a fresh process: Python's defaults with every finding kept (the
+   collector's passes over a growing heap cost ~0.8 ms a document here), the
+   settings `offercheck` gives its own process, and the collector off, as timeit
+   measures. Further figures add each finding's message and facts, and validation +
+   conversion of each variant.
 
 Run: python bench/bench_check.py [--runs 15] [--variants 1000]
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import os
 import random
 import shutil
@@ -109,76 +111,83 @@ def variants(count: int) -> list[dict]:
     return out
 
 
+COLLECTOR_SETTINGS = {
+    "default": "findings kept, Python's default collector",
+    "offercheck": "findings kept, the collector as `offercheck` sets it for its own process",
+    "off": "findings dropped, the collector off (as timeit measures)",
+}
+
+
 def in_process(count: int) -> None:
+    """One fresh process per collector setting: a pass leaves its heap behind (its freed
+    memory, the caches its reports fill), which slowed a later pass by up to 15%."""
+    results = {}
+    for setting in COLLECTOR_SETTINGS:
+        proc = subprocess.run([sys.executable, __file__, "--pass", setting, "--variants", str(count)],
+                              cwd=ROOT, capture_output=True, text=True, check=True)
+        results[setting] = json.loads(proc.stdout.strip().splitlines()[-1])
+    first = results["default"]
+    print(f"in process: {first['evaluations']:,} rule evaluations over {count} variants; "
+          f"statuses {first['statuses']}; before them, the first {first['warm_up_documents']} "
+          f"documents of the run (once per run: plan, CEL compiles, CEL runs, translation) "
+          f"{first['warm_up'] * 1000:.0f} ms")
+    for setting, label in COLLECTOR_SETTINGS.items():
+        seconds = results[setting]["verdicts"]
+        rate = first["evaluations"] / seconds
+        print(f"  verdicts (when/needs/expr per instance), {label}: {seconds * 1000:.0f} ms = "
+              f"{rate:,.0f} evaluations/s; target >= 50,000: {'met' if rate >= 50_000 else 'NOT met'}")
+    full = first["evaluations"] / (first["verdicts"] + first["explained"])
+    print(f"  with every message and fact list computed (what a report costs), default collector: "
+          f"{(first['verdicts'] + first['explained']) * 1000:.0f} ms = {full:,.0f} findings/s")
+    print(f"  including validation+conversion of each variant: {first['evaluations'] / (first['verdicts'] + first['explained'] + first['build']):,.0f} findings/s")
+
+
+def in_process_pass(setting: str, count: int) -> None:
+    """Evaluate the variants once, with the collector as `setting` says; print a JSON line."""
     import gc
 
+    from checker.cli import GC_THRESHOLD
     from checker.document import document_from_source
-    from checker.engine import evaluate
+    from checker.engine import TRANSLATE_FROM, evaluate
     from checker.resources import bundled_rules_dir
     from checker.rulepack import load_packs, select_rules
     from checker.run import document_as_of
     from checker.yamlsource import LoadedSource, load_file
 
     source = load_file(EXAMPLE)
-    packs = load_packs([bundled_rules_dir()])
-    rules = select_rules(packs)
+    rules = select_rules(load_packs([bundled_rules_dir()]))
 
-    def build(data: list[dict] | None = None) -> list:
-        """Documents from the variants (the same each time: the RNG is seeded). The variants'
-        own dicts are dropped once converted: kept, they would be ~120 objects a document
-        more for the garbage collector to walk, which a real run would not have."""
+    def build(data: list[dict]) -> list:
         return [document_from_source(LoadedSource(str(EXAMPLE), source.sha256, d, source.source_map))
-                for d in (data if data is not None else variants(count))]
+                for d in data]
 
     # The first documents of a run pay once for the plan: rewriting (or its cache) and
-    # compiling the CEL programs they run; they run in CEL, until the run switches to the
+    # compiling the CEL programs they run; they run in CEL until the run switches to the
     # programs' Python translations (engine.TRANSLATE_FROM, see cel_python), which costs
-    # translating them. Timed apart, on copies of the example, so the passes below start warm.
-    from checker.engine import TRANSLATE_FROM
-
+    # translating them. Timed apart, on copies of the example, so the pass starts warm.
     t0 = time.perf_counter()
     for document in build([copy.deepcopy(source.data) for _ in range(TRANSLATE_FROM)]):
         evaluate(document, rules, document_as_of(document, None))
     warm_up = time.perf_counter() - t0
-    # Then with the garbage collector off, as timeit measures: evaluation alone. Fresh
-    # documents for each pass: a document keeps its derived facts.
-    documents = build()
-    gc.collect()
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        for document in documents:
-            evaluate(document, rules, document_as_of(document, None))
-        no_gc = time.perf_counter() - t0
-    finally:
-        gc.enable()
-    del documents
-    # Then with the collector as `offercheck` sets it for its own process (checker.cli.main:
-    # a higher first threshold), findings kept: what a `check` over many files sees.
-    from checker.cli import GC_THRESHOLD
-
-    documents = build()
-    gc.collect()
-    default_thresholds = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, *default_thresholds[1:])
-    try:
-        t0 = time.perf_counter()
-        kept = [evaluate(document, rules, document_as_of(document, None)) for document in documents]
-        cli_gc = time.perf_counter() - t0
-    finally:
-        gc.set_threshold(*default_thresholds)
-    del documents, kept
-    # Last, Python's default collector settings, findings kept for the report below.
     raw = variants(count)
     t0 = time.perf_counter()
     documents = build(raw)
     build_time = time.perf_counter() - t0
-    del raw
+    del raw  # the harness's own dicts: a real run would not keep them for the collector to walk
     gc.collect()
+    if setting == "offercheck":
+        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    elif setting == "off":
+        gc.disable()
     t0 = time.perf_counter()
-    findings = [evaluate(document, rules, document_as_of(document, None)) for document in documents]
+    if setting == "off":
+        for document in documents:
+            evaluate(document, rules, document_as_of(document, None))
+        findings: list = []
+    else:
+        findings = [evaluate(document, rules, document_as_of(document, None)) for document in documents]
     verdicts = time.perf_counter() - t0
-    evaluations = sum(len(f) for f in findings)
+    gc.enable()
     statuses: dict[str, int] = {}
     for batch in findings:
         for finding in batch:
@@ -188,32 +197,21 @@ def in_process(count: int) -> None:
         for finding in batch:
             finding.to_dict()  # computes each message and fact list, as every report does
     explained = time.perf_counter() - t0
-    rate = evaluations / verdicts
-    full = evaluations / (verdicts + explained)
-    print(f"in process: {evaluations:,} rule evaluations over {count} variants; statuses "
-          f"{dict(sorted(statuses.items()))}; before them, the first {TRANSLATE_FROM} documents "
-          f"of the run (once per run: plan, CEL compiles, CEL runs, translation) "
-          f"{warm_up * 1000:.0f} ms")
-    print(f"  verdicts (when/needs/expr per instance), findings kept, Python's default collector: "
-          f"{verdicts * 1000:.0f} ms = {rate:,.0f} evaluations/s; target >= 50,000: "
-          f"{'met' if rate >= 50_000 else 'NOT met'}")
-    for label, seconds in ((f"the collector as `offercheck` sets it (first threshold "
-                            f"{GC_THRESHOLD:,}), findings kept", cli_gc),
-                           ("garbage collector off (as timeit measures), findings dropped", no_gc)):
-        other = evaluations / seconds
-        print(f"  the same, {label}: {seconds * 1000:.0f} ms = {other:,.0f} evaluations/s; "
-              f"target >= 50,000: {'met' if other >= 50_000 else 'NOT met'}")
-    print(f"  with every message and fact list computed (what a report costs): "
-          f"{(verdicts + explained) * 1000:.0f} ms = {full:,.0f} findings/s")
-    print(f"  including validation+conversion of each variant: "
-          f"{evaluations / (verdicts + explained + build_time):,.0f} findings/s")
+    print(json.dumps({"evaluations": sum(statuses.values()), "statuses": dict(sorted(statuses.items())),
+                      "warm_up": warm_up, "warm_up_documents": TRANSLATE_FROM, "build": build_time,
+                      "verdicts": verdicts, "explained": explained}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--variants", type=int, default=1000)
+    parser.add_argument("--pass", dest="one_pass", choices=sorted(COLLECTOR_SETTINGS),
+                        help=argparse.SUPPRESS)  # one in-process pass, run by in_process()
     args = parser.parse_args()
+    if args.one_pass:
+        in_process_pass(args.one_pass, args.variants)
+        return
     whole_process(args.runs)
     in_process(args.variants)
 
