@@ -171,8 +171,17 @@ def _concrete_values(document: OfferDocument, pattern: tuple, limit: int
     (_MISSING where the document has none). A path counts toward the limit whether or
     not the document has a value there; a wildcard over something that is not a list or
     map gives no path. One walk reads each node once, not once per path below it."""
-    out: list[tuple[PathKey, Any]] = []
     derived = pattern[:1] == ("derived",)
+    if ANY_ITEM not in pattern:  # one path (most patterns, once bound): no walk to set up
+        node: Any = document.derived_cache if derived else document.values
+        for part in pattern[1:] if derived else pattern:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = _MISSING
+                break
+        return [(pattern, node)][:limit]
+    out: list[tuple[PathKey, Any]] = []
     size = len(pattern)
 
     def walk(node: Any, path: PathKey, k: int) -> None:
