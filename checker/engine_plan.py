@@ -60,8 +60,8 @@ class PlannedProgram:
 
             names: dict[str, tuple[str, frozenset[str] | None] | None] = {}
             for text in (self.source, self.text):
-                tokens = [t.text for t in tokenize(text)] if text else []
-                kinds = [t.kind for t in tokenize(text)] if text else []
+                found = tokenize(text) if text else []
+                tokens, kinds = [t.text for t in found], [t.kind for t in found]
                 for i, kind in enumerate(kinds):
                     if kind != "ident":
                         continue

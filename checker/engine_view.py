@@ -54,10 +54,8 @@ class FactView:
         node, schema = self._node(parts)
         if type(node) is not list or not 0 <= at < len(node):
             return ABSENT
-        item = node[at]
-        if parts[0] == "derived":
-            return len(node), cel_value(item)
-        return len(node), self.trimmer.trim(item, self.trimmer.child(schema, at))
+        # A derived list has no schema (see _node): trimming without one is cel_value.
+        return len(node), self.trimmer.trim(node[at], self.trimmer.child(schema, at))
 
     def present(self, parts: tuple[str, ...], field: str) -> Any:
         """{field: True} if the object at `parts` has `field`, {} if not, ABSENT if no object."""
