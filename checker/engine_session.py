@@ -8,6 +8,8 @@ fact, error), so that one rule's failure never crashes the run.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from checker.cel_aliases import ALIAS_PREFIX, Alias
@@ -124,7 +126,7 @@ class Session:
             self._context = cel_module().Context(variables=self._registered,
                                                  functions=self.plan.functions)
             self._context.set_variable_resolver(
-                self.bound.get if not self.python else self.bound.resolve)  # type: ignore[attr-defined]
+                self.bound.get if not self.python else _weak_resolver(self.bound))  # type: ignore[arg-type]
         return self._context
 
     def context_for(self, program: Any) -> Any:
@@ -209,7 +211,7 @@ _PER_PACK = frozenset({"params", "variables"})  # what PackRun.activate puts in 
 class _LazyValues(dict):
     """A session's values, each alias or bare root worked out when first read."""
 
-    __slots__ = ("session", "absent")
+    __slots__ = ("session", "absent", "__weakref__")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -235,6 +237,23 @@ class _LazyValues(dict):
             return None
         value = session.converted(name)
         return None if value is ABSENT else value
+
+
+def _weak_resolver(values: _LazyValues) -> Callable[[str], Any]:
+    """`values.resolve`, holding `values` weakly.
+
+    The extension's Context does not show the garbage collector what it holds. Handed
+    the bound method, it made a cycle the collector cannot see: session -> context ->
+    resolver -> values -> session. Every document checked with translated programs
+    whose run made a context then stayed in memory for the life of the process.
+    """
+    ref = weakref.ref(values)
+
+    def resolve(name: str) -> Any:
+        held = ref()
+        return None if held is None else held.resolve(name)
+
+    return resolve
 
 
 def _alias_value(alias: Alias, view: FactView, plan: Plan) -> Any:

@@ -278,3 +278,21 @@ def test_cel_only_runs_every_program_in_cel(tmp_path, monkeypatch):
     assert modes[count:] == [False] * count
     assert [[(f.rule_id, f.status, f.message) for f in batch] for batch in cel_only] == \
         [[(f.rule_id, f.status, f.message) for f in batch] for batch in translated]
+
+
+def test_a_document_checked_with_a_fallback_context_is_freed(tmp_path):
+    """The extension's Context hides what it holds from the garbage collector: a resolver
+    that held its session strongly kept every such document alive for good."""
+    import gc
+
+    from checker.engine_session import Session
+
+    rules = load_pack(_param_pack(tmp_path, "a", "A")).rules
+    document = load_document_text(DOC, "doc.yaml")
+    findings = evaluate(document, rules, document.get(("offer", "as_of")), python=True)
+    assert [f.status for f in findings] == [Status.PASS]
+    sessions = [f.run.session for f in findings]
+    assert all(s._context is not None for s in sessions)  # the program fell back to CEL
+    del findings, sessions, document
+    gc.collect()
+    assert not [o for o in gc.get_objects() if type(o) is Session]
