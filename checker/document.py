@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checker.errors import DocumentError, SourceSpan
 from checker.schema_index import SchemaIndex, schema_index, schema_sha256
-from checker.yamlsource import LoadedSource, PathKey, format_path, load_file, load_text
+from checker.yamlsource import LoadedSource, PathKey, SourceMap, format_path, load_file, load_text
 
 DEFAULT_TIMEZONE = "America/New_York"
 OFFER_STATE_SCHEMA = "offer-state.schema.json"
@@ -26,17 +26,22 @@ _DATETIME_RE = re.compile(
 
 
 class OfferDocument:
-    """One offer at one moment: converted values plus where each came from."""
+    """One offer at one moment: converted values plus where each came from.
 
-    __slots__ = ("path", "sha256", "values", "source", "timezone", "cel_views", "derived_cache",
-                 "fact_cache")
+    The parse the values were converted from is not kept: only its source map. A run
+    over many documents keeps each one, and a second copy of every list and map would
+    double what the garbage collector walks.
+    """
 
-    def __init__(self, path: str, sha256: str, values: dict[str, Any], source: LoadedSource,
+    __slots__ = ("path", "sha256", "values", "source_map", "timezone", "cel_views",
+                 "derived_cache", "fact_cache")
+
+    def __init__(self, path: str, sha256: str, values: dict[str, Any], source_map: SourceMap,
                  timezone: ZoneInfo):
         self.path = path
         self.sha256 = sha256
         self.values = values
-        self.source = source
+        self.source_map = source_map
         self.timezone = timezone
         # Per-document memos of the engine: converted views, calculators' results, facts.
         self.cel_views: dict[frozenset[str], dict[str, Any]] = {}
@@ -47,7 +52,7 @@ class OfferDocument:
         return f"OfferDocument({self.path!r}, sha256={self.sha256[:12]!r})"
 
     def span(self, path: PathKey) -> SourceSpan:
-        return self.source.source_map.span_for(path)
+        return self.source_map.span_for(path)
 
     def get(self, path: PathKey, default: Any = None) -> Any:
         """The value at path; paths under "derived" read the calculators' results."""
@@ -87,7 +92,7 @@ def document_from_source(loaded: LoadedSource) -> OfferDocument:
         raise errors[0] if len(errors) == 1 else DocumentErrors(errors)
     timezone = _document_timezone(loaded)
     values = _Converter(loaded, timezone, schema_index(OFFER_STATE_SCHEMA)).convert()
-    return OfferDocument(path, loaded.sha256, values, loaded, timezone)
+    return OfferDocument(path, loaded.sha256, values, loaded.source_map, timezone)
 
 
 class DocumentErrors(DocumentError):
