@@ -34,6 +34,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from checker.cel_missing import Missing
 from checker.cel_paths import CelSyntaxError, Token, tokenize
 
 INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
@@ -178,7 +179,18 @@ def _ix(container: Any, key: Any) -> Any:
     if kind is list and type(key) is int and 0 <= key < len(container):
         return container[key]
     if kind is dict and type(key) is str:
-        return container[key]  # a missing key raises: CEL says which
+        if key in container:
+            return container[key]
+        raise Missing(key)
+    raise Declined
+
+
+def _fd(container: Any, name: str) -> Any:
+    """`container.name` over CEL's own values: only a map has fields."""
+    if type(container) is dict:
+        if name in container:
+            return container[name]
+        raise Missing(name)
     raise Declined
 
 
@@ -293,7 +305,12 @@ def _leaf(value: Any) -> Any:
 
 
 def _fld(container: Any, name: str) -> Any:
-    value = container[name]  # a missing key or a non-map raises: CEL says which
+    try:
+        value = container[name]  # (a non-map raises TypeError: left to CEL)
+    except KeyError:
+        if type(container) is dict:
+            raise Missing(name) from None
+        raise
     return value if type(value) in _READ_AS_IS else _leaf(value)
 
 
@@ -302,7 +319,10 @@ def _ixr(container: Any, key: Any, kept: frozenset[str]) -> Any:
     if kind is list and type(key) is int and 0 <= key < len(container):
         value = container[key]
     elif kind is dict and type(key) is str and key in kept:
-        value = container[key]  # (CEL's view of an object keeps only the `kept` keys)
+        # (CEL's view of an object keeps only the `kept` keys)
+        if key not in container:
+            raise Missing(key)
+        value = container[key]
     else:
         raise Declined
     return value if type(value) in _READ_AS_IS else _leaf(value)
@@ -362,6 +382,54 @@ def _ink(a: Any, container: Any, kept: frozenset[str]) -> bool:
     if type(a) in (list, dict):
         return _in(_cel(a, kept), _cel(container, kept))
     return _in(a, container)
+
+
+# ---------------------------------------------------------------- strict translation
+#
+# CEL's || and && are commutative over errors: a true side makes || true (a false side
+# makes && false) whatever the other side raised; when neither side decides, the error of
+# the right side wins over the left's. Measured on this extension: `x.a == 1 || x.k == 1`
+# is true, `x.a == 1 || x.b == 1` raises KeyError('b'), `x.a == 1 && x.k == 2` is false.
+# Only a missing key is reproduced so: anything else declines at once.
+
+def _or(left: Callable[[], bool], right: Callable[[], bool]) -> bool:
+    try:
+        first = left()
+    except Missing as missing:
+        first = missing
+    else:
+        if first:
+            return True
+    if right():  # its Missing or Declined wins over the left side's
+        return True
+    if type(first) is Missing:
+        raise first
+    return False
+
+
+def _and(left: Callable[[], bool], right: Callable[[], bool]) -> bool:
+    try:
+        first = left()
+    except Missing as missing:
+        first = missing
+    else:
+        if not first:
+            return False
+    if not right():
+        return False
+    if type(first) is Missing:
+        raise first
+    return True
+
+
+def _whole_macro(run: Callable[[], Any]) -> Any:
+    """A macro in a strict translation: this CEL stops a comprehension at its first error
+    (`[1, 2].exists(i, x.a == i || i == 2)` raises KeyError('a')), which the strict
+    translation does not follow: a missing key inside is left to CEL."""
+    try:
+        return run()
+    except Missing:
+        raise Declined from None
 
 
 _HELPERS: dict[str, Any] = {
@@ -526,11 +594,12 @@ def _string_literal(text: str) -> str:
 
 class _Writer:
     def __init__(self, functions: dict[str, Callable[..., Any]], namespaces: frozenset[str],
-                 kept: frozenset[str] | None = None):
+                 kept: frozenset[str] | None = None, strict: bool = False):
         self.functions = functions
         self.namespaces = namespaces
         self.used: dict[str, Callable[..., Any]] = {}
         self.kept = kept  # facts as the document holds them (see translate)
+        self.strict = strict  # || and && as CEL orders a missing key (see _or)
 
     def field(self, name: str) -> str:
         if self.kept is not None and name not in self.kept:
@@ -551,6 +620,9 @@ class _Writer:
             return f"g[{name!r}]"
         if kind == "?":
             return f"({w(node[2], scope)} if {self.test(node[1], scope)} else {w(node[3], scope)})"
+        if kind in ("&&", "||") and self.strict:
+            return (f"{'_and' if kind == '&&' else '_or'}(lambda: {self.test(node[1], scope)}, "
+                    f"lambda: {self.test(node[2], scope)})")
         if kind == "&&":
             return f"({self.test(node[1], scope)} and {self.test(node[2], scope)})"
         if kind == "||":
@@ -572,7 +644,7 @@ class _Writer:
         if kind == "field":
             if self.kept is not None:
                 return f"_fld({w(node[1], scope)}, {self.field(node[2])})"
-            return f"({w(node[1], scope)})[{node[2]!r}]"  # only a map has string keys
+            return f"_fd({w(node[1], scope)}, {node[2]!r})"
         if kind == "index":
             if self.kept is not None:
                 return f"_ixr({w(node[1], scope)}, {w(node[2], scope)}, _K)"
@@ -599,7 +671,8 @@ class _Writer:
         if target[0] == "ident" and target[1] in self.namespaces and target[1] not in scope:
             return self.function(f"{target[1]}.{name}", [w(a, scope) for a in args])
         if name in _MACROS and args and args[0][0] == "ident" and len(args) in (2, 3):
-            return self.macro(name, target, args, scope)
+            text = self.macro(name, target, args, scope)
+            return f"_whole_macro(lambda: {text})" if self.strict else text
         if name == "size" and not args:
             return f"_size({self.whole(w(target, scope))})"
         return self.function(name, [w(target, scope)] + [w(a, scope) for a in args])
@@ -642,11 +715,16 @@ class _Writer:
 
 
 def translate(source: str, functions: dict[str, Callable[..., Any]], namespaces: frozenset[str],
-              kept: frozenset[str] | None = None) -> Callable[[dict[str, Any]], Any] | None:
+              kept: frozenset[str] | None = None, strict: bool = False
+              ) -> Callable[[dict[str, Any]], Any] | None:
     """A Python function of the context's values, or None where CEL must run the program.
 
     The function raises (Declined, KeyError, TypeError, ...) wherever it does not
-    reproduce CEL; the caller then runs the program in CEL.
+    reproduce CEL; the caller then runs the program in CEL. Where a map lacks a key the
+    program reads, it raises Missing: with `strict`, exactly where CEL raises
+    KeyError with that key (|| and && then run both sides, as CEL's do: slower, for
+    the rare run that meets a missing fact); without, it may stop at a key CEL would
+    get past or not report, so the caller only takes it as a reason to run the strict one.
 
     Without `kept`, the values are those CEL would be given (checker.expr.cel_value
     forms). With it, they may also be the facts as the document holds them (Decimal,
@@ -656,7 +734,7 @@ def translate(source: str, functions: dict[str, Callable[..., Any]], namespaces:
     """
     try:
         tree = _Parser(tokenize(source)).parse()
-        writer = _Writer(functions, namespaces, kept)
+        writer = _Writer(functions, namespaces, kept, strict)
         body = writer.write(tree, frozenset())
         text = "lambda g: " + (body if kept is None else f"_arg({body}, _K)")
         code = compile(text, "<cel>", "eval")

@@ -33,13 +33,15 @@ class PlannedProgram:
     rewriting produced nothing new.
     """
 
-    __slots__ = ("original", "source", "execute", "text", "python", "python_kept", "_names")
+    __slots__ = ("original", "source", "execute", "text", "python", "python_kept", "strict",
+                 "_names")
 
     def __init__(self, original: Any, source: str | None, text: str):
         self.original = original
         self.text = text  # the pack's CEL text
         self.python: Any = None  # its Python translation (cel_python): None until asked for
         self.python_kept: frozenset[str] | None = None  # ... for this view of the facts
+        self.strict: Any = None  # its strict translation, for a run that meets a missing key
         self._names: dict[str, tuple[str, frozenset[str] | None] | None] | None = None
         self.use(source)
 
@@ -86,12 +88,24 @@ class PlannedProgram:
         be given the facts as the document holds them (Session.value(raw=True))."""
         if self.python is None or self.python_kept is not kept:
             self.python_kept = kept
+            self.strict = None
             from checker.cel_python import translate
             from checker.expr import FUNCTION_NAMESPACES
 
             self.python = translate(self.source or self.text, functions, FUNCTION_NAMESPACES,
                                     kept) or False
         return self.python
+
+    def strictly_translated(self, functions: dict[str, Any], kept: frozenset[str]) -> Any:
+        """The strict translation (cel_python.translate(strict=True)), or False; made when
+        the translation first meets a missing key, for the `kept` of translated()."""
+        if self.strict is None:
+            from checker.cel_python import translate
+            from checker.expr import FUNCTION_NAMESPACES
+
+            self.strict = translate(self.source or self.text, functions, FUNCTION_NAMESPACES,
+                                    kept, strict=True) or False
+        return self.strict
 
     def _first_execute(self, context: Any) -> Any:
         self.execute = _compiled(self.source).execute

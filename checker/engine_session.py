@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from checker.cel_aliases import ALIAS_PREFIX, Alias
+from checker.cel_missing import Missing
 from checker.engine_plan import Plan, PlannedProgram
 from checker.engine_view import ABSENT, FactView
 from checker.expr import cel_module, cel_value
@@ -310,6 +311,10 @@ class PackRun:
             if translated is not False:
                 try:
                     return translated(self.bound)
+                except Missing:  # a fact the document lacks: as CEL would order it?
+                    found = self._strictly(program)
+                    if found is not None:
+                        return found
                 except Exception:  # noqa: BLE001, S110 (a case the translation leaves to CEL)
                     pass
         self.log.error = None
@@ -327,6 +332,19 @@ class PackRun:
             except Exception as exc:
                 return self._failure(exc)
         return outcome
+
+    def _strictly(self, program: PlannedProgram) -> Any:
+        """The program's value or missing-fact Outcome from its strict translation, which
+        reproduces the key CEL reports (cel_python.Missing); None: left to CEL."""
+        strict = program.strictly_translated(self.plan.functions, self.plan.kept)
+        if strict is False:
+            return None
+        try:
+            return strict(self.bound)
+        except Missing as missing:
+            return Outcome("missing", missing.key)  # as _failure turns CEL's KeyError
+        except Exception:  # noqa: BLE001 (a case the strict translation leaves to CEL)
+            return None
 
     def _failure(self, exc: Exception) -> Outcome:
         if isinstance(exc, KeyError):
