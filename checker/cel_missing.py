@@ -11,9 +11,10 @@ class Missing(Exception):
     """At run time: a map lacks the key a program reads, where CEL raises KeyError(key).
 
     The fast translation stops at the first one, as Python's `or` and `and` do; CEL's
-    `||` and `&&` go on to the other side (see cel_python._or). So the engine takes the key as the
-    outcome only from the program's strict translation (translate(strict=True)), which
-    reproduces that; from the fast one, Missing only says the strict one is worth a run.
+    `||` and `&&` go on to the other side (see cel_python._logical). So the engine takes
+    the key as the outcome only from the program's strict translation
+    (translate(strict=True)), which reproduces that; from the fast one, Missing only
+    says the strict one is worth a run.
     """
 
     def __init__(self, key: str):

@@ -185,15 +185,6 @@ def _ix(container: Any, key: Any) -> Any:
     raise Declined
 
 
-def _fd(container: Any, name: str) -> Any:
-    """`container.name` over CEL's own values: only a map has fields."""
-    if type(container) is dict:
-        if name in container:
-            return container[name]
-        raise Missing(name)
-    raise Declined
-
-
 def _has(container: Any, name: str) -> bool:
     if type(container) is dict:
         return name in container
@@ -392,34 +383,21 @@ def _ink(a: Any, container: Any, kept: frozenset[str]) -> bool:
 # is true, `x.a == 1 || x.b == 1` raises KeyError('b'), `x.a == 1 && x.k == 2` is false.
 # Only a missing key is reproduced so: anything else declines at once.
 
-def _or(left: Callable[[], bool], right: Callable[[], bool]) -> bool:
+
+def _logical(left: Callable[[], bool], right: Callable[[], bool], decisive: bool) -> bool:
+    """`left || right` with decisive True, `left && right` with decisive False."""
     try:
         first = left()
     except Missing as missing:
         first = missing
     else:
-        if first:
-            return True
-    if right():  # its Missing or Declined wins over the left side's
-        return True
+        if first is decisive:
+            return decisive
+    if right() is decisive:  # its Missing or Declined wins over the left side's
+        return decisive
     if type(first) is Missing:
         raise first
-    return False
-
-
-def _and(left: Callable[[], bool], right: Callable[[], bool]) -> bool:
-    try:
-        first = left()
-    except Missing as missing:
-        first = missing
-    else:
-        if not first:
-            return False
-    if not right():
-        return False
-    if type(first) is Missing:
-        raise first
-    return True
+    return not decisive
 
 
 def _whole_macro(run: Callable[[], Any]) -> Any:
@@ -599,7 +577,7 @@ class _Writer:
         self.namespaces = namespaces
         self.used: dict[str, Callable[..., Any]] = {}
         self.kept = kept  # facts as the document holds them (see translate)
-        self.strict = strict  # || and && as CEL orders a missing key (see _or)
+        self.strict = strict  # || and && as CEL orders a missing key (see _logical)
 
     def field(self, name: str) -> str:
         if self.kept is not None and name not in self.kept:
@@ -621,8 +599,8 @@ class _Writer:
         if kind == "?":
             return f"({w(node[2], scope)} if {self.test(node[1], scope)} else {w(node[3], scope)})"
         if kind in ("&&", "||") and self.strict:
-            return (f"{'_and' if kind == '&&' else '_or'}(lambda: {self.test(node[1], scope)}, "
-                    f"lambda: {self.test(node[2], scope)})")
+            return (f"_logical(lambda: {self.test(node[1], scope)}, "
+                    f"lambda: {self.test(node[2], scope)}, {kind == '||'})")
         if kind == "&&":
             return f"({self.test(node[1], scope)} and {self.test(node[2], scope)})"
         if kind == "||":
@@ -644,7 +622,7 @@ class _Writer:
         if kind == "field":
             if self.kept is not None:
                 return f"_fld({w(node[1], scope)}, {self.field(node[2])})"
-            return f"_fd({w(node[1], scope)}, {node[2]!r})"
+            return f"_ix({w(node[1], scope)}, {node[2]!r})"  # as m['name']
         if kind == "index":
             if self.kept is not None:
                 return f"_ixr({w(node[1], scope)}, {w(node[2], scope)}, _K)"
@@ -721,10 +699,11 @@ def translate(source: str, functions: dict[str, Callable[..., Any]], namespaces:
 
     The function raises (Declined, KeyError, TypeError, ...) wherever it does not
     reproduce CEL; the caller then runs the program in CEL. Where a map lacks a key the
-    program reads, it raises Missing: with `strict`, exactly where CEL raises
-    KeyError with that key (|| and && then run both sides, as CEL's do: slower, for
-    the rare run that meets a missing fact); without, it may stop at a key CEL would
-    get past or not report, so the caller only takes it as a reason to run the strict one.
+    program reads, it raises Missing. With `strict`, it does so exactly where CEL
+    raises KeyError with that key: || and && then run both sides, as CEL's do (see
+    _logical), which is slower, for the rare run that meets a missing fact. Without, it
+    may stop at a key CEL would get past or not report, so the caller only takes it as
+    a reason to run the strict one.
 
     Without `kept`, the values are those CEL would be given (checker.expr.cel_value
     forms). With it, they may also be the facts as the document holds them (Decimal,

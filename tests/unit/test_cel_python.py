@@ -695,7 +695,7 @@ def _unchecked_modulo(a: Any, b: Any) -> int:  # INT_MIN % -1
     raise cel_python.Declined
 
 
-def _or_left_error_wins(left: Callable[[], bool], right: Callable[[], bool]) -> bool:
+def _right_error_loses(left: Callable[[], bool], right: Callable[[], bool], decisive: bool) -> bool:
     try:
         first = left()
     except cel_python.Missing as missing:
@@ -703,23 +703,24 @@ def _or_left_error_wins(left: Callable[[], bool], right: Callable[[], bool]) -> 
             second = right()
         except cel_python.Missing:
             raise missing from None  # CEL reports the right side's missing key, not this one
-        if second:
-            return True
+        if second is decisive:
+            return decisive
         raise
-    return first or right()
+    return first if first is decisive else right()
 
 
-def _or_stops_at_an_error(left: Callable[[], bool], right: Callable[[], bool]) -> bool:
-    return left() or right()  # as Python's `or`: a true right side never runs
+def _stops_at_an_error(left: Callable[[], bool], right: Callable[[], bool], decisive: bool) -> bool:
+    first = left()  # as Python's `or` and `and`: a deciding right side never runs
+    return first if first is decisive else right()
 
 
-def _and_error_beats_false(left: Callable[[], bool], right: Callable[[], bool]) -> bool:
+def _error_beats_a_decision(left: Callable[[], bool], right: Callable[[], bool], decisive: bool) -> bool:
     try:
         first = left()
     except cel_python.Missing:
         right()
-        raise  # CEL: `x.a == 1 && false` is false
-    return first and right()
+        raise  # CEL: `x.a == 1 && false` is false, `x.a == 1 || true` true
+    return first if first is decisive else right()
 
 
 PLANTED = {"_div": _floor_division, "_mod": _python_modulo, "_b": _truthy,
@@ -728,8 +729,8 @@ PLANTED = {"_div": _floor_division, "_mod": _python_modulo, "_b": _truthy,
            # the cases once wrong, as slips: the sample would have found them
            "_size": _code_points, "_string": _bool_text, "_mod ": _unchecked_modulo,
            # how CEL's || and && order a missing key (the strict translation)
-           "_or": _or_left_error_wins, "_or ": _or_stops_at_an_error,
-           "_and": _and_error_beats_false}
+           "_logical": _right_error_loses, "_logical ": _stops_at_an_error,
+           "_logical  ": _error_beats_a_decision}
 
 
 @pytest.mark.parametrize("name", list(PLANTED))
