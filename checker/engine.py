@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from checker.derived import compute as compute_derived_raw
 from checker.document import OfferDocument
-from checker.engine_facts import (derived_explanations, instance_facts, missing_paths,
+from checker.engine_facts import (derived_explanations, first_missing, instance_facts, missing_paths,
                                   qualify_missing)
 from checker.engine_instances import instances
 from checker.engine_plan import RulePlan, plan_for
@@ -135,12 +135,17 @@ def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument,
                                 f"{applies!r}, not a boolean", document, bindings)
             return _finding(planned, label, Status.NOT_APPLICABLE, planned.not_applicable,
                             document, bindings)
-    if rule.needs:
+    if planned.needs:
         missing: tuple[PathKey, ...] = ()
-        for need in rule.needs:
-            found = missing_paths(document, need, bindings)
-            if found:
-                missing += tuple(found)
+        for need, head, tail in planned.needs:
+            if tail is None:  # a need with '[]': every item's path
+                found = missing_paths(document, need, bindings)
+                if found:
+                    missing += tuple(found)
+                continue
+            first = first_missing(document, (bindings[head] if head in bindings else (head,)) + tail)
+            if first is not None:
+                missing += (first,)
         if missing:
             names = tuple(format_path(m) for m in missing)
             return _finding(planned, label, Status.NOT_EVALUABLE,

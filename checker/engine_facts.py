@@ -78,6 +78,30 @@ def derived_explanations(document: OfferDocument, missing: tuple[PathKey, ...]) 
     return "".join(" " + text for text in said)
 
 
+def planned_need(need: str) -> tuple[str | None, tuple[str, ...] | None]:
+    """How first_missing walks `need`: (the loop variable it starts from or None, the parts
+    after it); (None, None) for a need with '[]', which only missing_paths walks."""
+    parts = _need_parts(need)
+    if ANY_ITEM in parts:
+        return None, None
+    return parts[0], parts[1:]
+
+
+def first_missing(document: OfferDocument, parts: tuple[Any, ...]) -> PathKey | None:
+    """The first absent prefix of a concrete path (no '[]'), or None: missing_paths' answer
+    for such a path, without its set-up (each instance checks its needs this way)."""
+    node: Any = document.values
+    prefix: PathKey = ()
+    if parts and parts[0] == "derived":
+        node, parts, prefix = document.derived_cache, parts[1:], ("derived",)
+    for k, part in enumerate(parts):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return prefix + parts[:k + 1]
+    return None
+
+
 def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKey]) -> list[PathKey]:
     """The concrete paths of `need` (with '[]' meaning every item) absent from the document."""
     parts = _need_parts(need)

@@ -16,6 +16,7 @@ from typing import Any
 
 from checker import cache
 from checker.cel_aliases import ALIAS_PREFIX, Alias, AliasRegistry, Loop, flatten
+from checker.engine_facts import planned_need
 from checker.engine_view import Trimmer
 from checker.expr import CallLog, cel_value, compile_expression
 from checker.findings import PackRef
@@ -145,7 +146,7 @@ def _compiled(source: str) -> Any:
 
 class RulePlan:
     __slots__ = ("rule", "expr", "when", "message_expr", "wheres", "variables", "indexes", "ref",
-                 "not_applicable")
+                 "not_applicable", "needs")
 
     def __init__(self, rule: Rule, plan: "Plan"):
         loops = tuple(Loop(fe.var, fe.path, loop_index(fe.var)) for fe in rule.for_each)
@@ -160,6 +161,8 @@ class RulePlan:
         self.indexes = tuple(loop.index for loop in loops)  # what a lazy message must restore
         self.ref = plan.refs.setdefault(rule.pack.id, rule.pack.ref)
         self.not_applicable = f"Not applicable: the rule applies only when {rule.applies_when}."
+        # (need, loop variable or first part, the parts after it; None where it has '[]')
+        self.needs = tuple((need, *planned_need(need)) for need in rule.needs)
 
 
 class Plan:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checker.document import load_document_text
+from checker.cel_refs import ANY_ITEM
 from checker.engine_facts import derived_explanations
 
 DOC = "schema_version: 1\noffer: {id: t}\n"
@@ -52,3 +53,37 @@ def test_concrete_values_expand_wildcards_count_missing_paths_and_stop_at_the_li
     assert _concrete_values(document, ("offer", "id", "[]"), 12) == []
     assert _concrete_values(document, ("timeline", "commencement"), 12) == [
         (("timeline", "commencement"), _MISSING)]
+
+
+def test_a_need_without_wildcards_is_walked_as_missing_paths_walks_it():
+    """first_missing, the per-instance walk of a need, against missing_paths on every need
+    of the bundled rules, over the Dynex document, bound at every item of its loops."""
+    from pathlib import Path
+
+    from checker.document import load_document
+    from checker.engine import compute_derived
+    from checker.engine_facts import first_missing, missing_paths, planned_need
+    from checker.engine_plan import plan_for
+    from checker.resources import bundled_rules_dir
+    from checker.rulepack import load_packs, select_rules
+
+    rules = select_rules(load_packs([bundled_rules_dir()]))
+    document = load_document(str(Path(__file__).parents[2] / "examples/dynex-2003/offer.yaml"))
+    compute_derived(document, plan_for(rules).calculators)
+    compared = found = 0
+    for rule in rules:
+        for need in rule.needs:
+            head, tail = planned_need(need)
+            if tail is None:
+                continue
+            loop = next((fe for fe in rule.for_each if fe.var == head), None)
+            items = document.get(loop.pattern[:-1] if loop else ()) if loop else None
+            for bindings in ([{head: loop.pattern[:-1] + (i,)} for i in range(len(items))]
+                             if loop and isinstance(items, list) and ANY_ITEM not in loop.pattern[:-1]
+                             else [{}]):
+                expected = missing_paths(document, need, bindings)
+                path = (bindings[head] if head in bindings else (head,)) + tail
+                assert [first_missing(document, path)] == (expected or [None]), (rule.id, need)
+                compared += 1
+                found += bool(expected)
+    assert compared > 100 and found > 5, (compared, found)
