@@ -82,7 +82,7 @@ def test_a_need_without_wildcards_is_walked_as_missing_paths_walks_it():
                              if loop and isinstance(items, list) and ANY_ITEM not in loop.pattern[:-1]
                              else [{}]):
                 expected = missing_paths(document, need, bindings)
-                path = (bindings[head] if head in bindings else (head,)) + tail
+                path = bindings.get(head, (head,)) + tail
                 assert [first_missing(document, path)] == (expected or [None]), (rule.id, need)
                 compared += 1
                 found += bool(expected)
