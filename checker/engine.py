@@ -107,9 +107,7 @@ def compute_derived(document: OfferDocument, names: frozenset[str]) -> dict[str,
 def _evaluate_rule(planned: RulePlan, run: PackRun, document: OfferDocument) -> Iterator[Finding]:
     for label, bindings, failure in instances(planned, run, document):
         if failure is not None and failure.kind == "none":
-            yield _finding(planned, None, Status.NOT_APPLICABLE,
-                           f"Not applicable: the document lists nothing to check in {failure.value}.",
-                           document, bindings)
+            yield _finding(planned, None, Status.NOT_APPLICABLE, failure.value, document, bindings)
             continue
         # The loop variables are bound in the context while this instance is evaluated:
         # engine_instances.instances yields from inside its loops.

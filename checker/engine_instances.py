@@ -28,6 +28,7 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
         return
 
     reached = [0]  # the deepest loop entered: an empty result names that list, not the outer one
+    produced = [False]  # whether any instance came out (a flag, not one more generator)
     last = len(rule.for_each) - 1
 
     def expand(level: int, label: tuple[str, ...], paths: dict[str, PathKey]
@@ -37,28 +38,26 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
         path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
         items = document.get(path)
         if items is None:
+            produced[0] = True
             yield "/".join(label) or None, dict(paths), Outcome("missing", _dotted_parts(path))
             return
         for i, item, failure in _kept(items, planned, level, run):
             if failure is not None:
+                produced[0] = True
                 yield "/".join(extend_label(label, _label(item, i))), dict(paths), failure
                 continue
             item_label = extend_label(label, _label(item, i))
             if level == last:  # an instance: yielded here, not by one more generator
+                produced[0] = True
                 yield "/".join(item_label), {**paths, loop.var: path + (i,)}, None
                 continue
             paths[loop.var] = path + (i,)
             yield from expand(level + 1, item_label, paths)
             paths.pop(loop.var, None)
 
-    produced = False
-    for instance in expand(0, (), {}):
-        produced = True
-        yield instance
-    if not produced:
-        loop = rule.for_each[reached[0]]
-        what = _dotted_parts(loop.path) + (" that match the rule's filter" if loop.where is not None else "")
-        yield "", {}, Outcome("none", what)
+    yield from expand(0, (), {})
+    if not produced[0]:
+        yield "", {}, Outcome("none", planned.nothing[reached[0]])
 
 
 def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
@@ -75,8 +74,7 @@ def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
         produced = True
         yield _label(item, i), {} if failure is not None else {var: path + (i,)}, failure
     if not produced:
-        what = _dotted_parts(path) + (" that match the rule's filter" if loop.where is not None else "")
-        yield "", {}, Outcome("none", what)
+        yield "", {}, Outcome("none", planned.nothing[0])
 
 
 def _kept(items: Any, planned: RulePlan, level: int, run: PackRun

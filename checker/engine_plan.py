@@ -22,6 +22,7 @@ from checker.expr import CallLog, cel_value, compile_expression
 from checker.findings import PackRef
 from checker.rulepack import LOOP_INDEX_PREFIX, Rule, loop_index
 from checker.schema_index import schema_index
+from checker.yamlsource import format_path
 
 _CACHE_SIZE = 256
 
@@ -146,7 +147,7 @@ def _compiled(source: str) -> Any:
 
 class RulePlan:
     __slots__ = ("rule", "expr", "when", "message_expr", "wheres", "variables", "indexes", "ref",
-                 "not_applicable", "needs")
+                 "not_applicable", "needs", "nothing")
 
     def __init__(self, rule: Rule, plan: "Plan"):
         loops = tuple(Loop(fe.var, fe.path, loop_index(fe.var)) for fe in rule.for_each)
@@ -163,6 +164,11 @@ class RulePlan:
         self.not_applicable = f"Not applicable: the rule applies only when {rule.applies_when}."
         # (need, loop variable or first part, the parts after it; None where it has '[]')
         self.needs = tuple((need, *planned_need(need)) for need in rule.needs)
+        # A loop that keeps no item (an Outcome "none"), per loop level, said once per plan.
+        self.nothing = tuple(
+            "Not applicable: the document lists nothing to check in " + format_path(fe.path)
+            + (" that match the rule's filter" if fe.where is not None else "") + "."
+            for fe in rule.for_each)
 
 
 class Plan:
