@@ -841,9 +841,11 @@ DEEP = {
 }
 
 
-@pytest.mark.parametrize("source", list(DEEP.values()), ids=list(DEEP))
-def test_deeply_nested_input_declines_or_translates_but_never_raises(source):
-    fn = translate(source, FUNCTIONS, FUNCTION_NAMESPACES)
+@pytest.mark.parametrize("strict", [False, True], ids=["fast", "strict"])
+@pytest.mark.parametrize("source", list(DEEP.values()) + ["m.gone" + " || m.gone" * 1000],
+                         ids=list(DEEP) + ["1000 chained missing keys"])
+def test_deeply_nested_input_declines_or_translates_but_never_raises(source, strict):
+    fn = translate(source, FUNCTIONS, FUNCTION_NAMESPACES, strict=strict)
     assert fn is None or callable(fn)
     if fn is not None:
         with contextlib.suppress(Exception):  # raising at run time is allowed
