@@ -83,10 +83,20 @@ def _kept(items: Any, planned: RulePlan, level: int, run: PackRun
     item, Outcome) for each it cannot judge; the item's index stays bound in the CEL
     context while the caller works on it (this generator waits at the yield)."""
     where, index_name, bound = planned.wheres[level], planned.indexes[level], run.bound
+    # A filter runs once per item of its list (Dynex: ~360 times a document): its Python
+    # translation, once made, is called here directly; whatever it raises sends the item
+    # through run.keeps, which decides as for any program (strictly translated, or CEL).
+    translated = where.python if where is not None and run.python else None
     for i, item in enumerate(items if isinstance(items, list) else []):
         bound[index_name] = i
         if where is not None:
-            keep = run.keeps(where)
+            if translated:
+                try:
+                    keep = translated(bound) is True
+                except Exception:  # noqa: BLE001
+                    keep = run.keeps(where)
+            else:
+                keep = run.keeps(where)
             if keep is False:
                 continue
             if keep is not True:
