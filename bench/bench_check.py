@@ -14,8 +14,9 @@
    collector's passes over a growing heap cost ~0.8 ms a document here), the
    settings `offercheck` gives its own process, the collector off, as timeit
    measures, and Python's defaults for a caller that counts each document's findings
-   and drops them (the heap then stays as it was: the 1,000 documents). Further figures add each finding's message and facts, and validation +
-   conversion of each variant.
+   and drops them (the heap then stays as it was: the 1,000 documents). Further
+   figures add each finding's message and facts, and validation + conversion of each
+   variant.
 
 Run: python bench/bench_check.py [--runs 15] [--variants 1000]
 """
@@ -191,7 +192,6 @@ def in_process_pass(setting: str, count: int) -> None:
             evaluate(document, rules, document_as_of(document, None))
         findings: list = []
     elif setting == "streamed":  # a caller that reports each document, then lets it go
-        counted = 0
         for document in documents:
             counted += len(evaluate(document, rules, document_as_of(document, None)))
         findings = []

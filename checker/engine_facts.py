@@ -79,8 +79,9 @@ def derived_explanations(document: OfferDocument, missing: tuple[PathKey, ...]) 
 
 
 def planned_need(need: str) -> tuple[str | None, tuple[str, ...] | None]:
-    """How first_missing walks `need`: (the loop variable it starts from or None, the parts
-    after it); (None, None) for a need with '[]', which only missing_paths walks."""
+    """How an instance walks `need`: (its first part, a loop variable or a root; the parts
+    after it), for first_missing once the loop variable is bound; (None, None) for a need
+    with '[]', which missing_paths walks."""
     parts = _need_parts(need)
     if ANY_ITEM in parts:
         return None, None
@@ -107,17 +108,12 @@ def missing_paths(document: OfferDocument, need: str, bindings: dict[str, PathKe
     parts = _need_parts(need)
     if parts and parts[0] in bindings:
         parts = tuple(bindings[parts[0]]) + parts[1:]
+    if ANY_ITEM not in parts:  # the common need, one path: walk it without building paths
+        first = first_missing(document, parts)
+        return [] if first is None else [first]
     root, prefix = document.values, ()
     if parts and parts[0] == "derived":
         root, parts, prefix = document.derived_cache, parts[1:], ("derived",)
-    if ANY_ITEM not in parts:  # the common need, one path: walk it without building paths
-        node: Any = root
-        for k, part in enumerate(parts):
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                return [prefix + parts[:k + 1]]
-        return []
     out: list[PathKey] = []
     # Iterative walk: (node, path so far, index into parts).
     stack: list[tuple[Any, PathKey, int]] = [(root, prefix, 0)]

@@ -313,7 +313,7 @@ class PackRun:
                     return translated(self.bound)
                 except Missing:  # a fact the document lacks: as CEL would order it?
                     found = self._strictly(program)
-                    if found is not None:
+                    if found is not ABSENT:
                         return found
                 except Exception:  # noqa: BLE001, S110 (a case the translation leaves to CEL)
                     pass
@@ -335,16 +335,16 @@ class PackRun:
 
     def _strictly(self, program: PlannedProgram) -> Any:
         """The program's value or missing-fact Outcome from its strict translation, which
-        reproduces the key CEL reports (cel_python.Missing); None: left to CEL."""
+        reproduces the key CEL reports (cel_python.Missing); ABSENT: left to CEL."""
         strict = program.strictly_translated(self.plan.functions, self.plan.kept)
         if strict is False:
-            return None
+            return ABSENT
         try:
             return strict(self.bound)
         except Missing as missing:
             return Outcome("missing", missing.key)  # as _failure turns CEL's KeyError
         except Exception:  # noqa: BLE001 (a case the strict translation leaves to CEL)
-            return None
+            return ABSENT
 
     def _failure(self, exc: Exception) -> Outcome:
         if isinstance(exc, KeyError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checker.document import load_document_text
 from checker.cel_refs import ANY_ITEM
-from checker.engine_facts import derived_explanations
+from checker.engine_facts import derived_explanations, first_missing
 
 DOC = "schema_version: 1\noffer: {id: t}\n"
 
@@ -55,14 +55,30 @@ def test_concrete_values_expand_wildcards_count_missing_paths_and_stop_at_the_li
         (("timeline", "commencement"), _MISSING)]
 
 
-def test_a_need_without_wildcards_is_walked_as_missing_paths_walks_it():
-    """first_missing, the per-instance walk of a need, against missing_paths on every need
-    of the bundled rules, over the Dynex document, bound at every item of its loops."""
+def test_first_missing_names_the_first_absent_prefix():
+    document = load_document_text(
+        "schema_version: 1\noffer: {id: t}\nclasses: [{id: A, sought: 1}]\n", "doc.yaml")
+    document.derived_cache.update({"offer_totals": {"cash_cap_total": 5}})
+    assert first_missing(document, ("classes", 0, "sought")) is None
+    assert first_missing(document, ("classes", 0, "outstanding")) == ("classes", 0, "outstanding")
+    assert first_missing(document, ("classes", 3, "sought")) == ("classes", 3)  # no such item
+    assert first_missing(document, ("classes", 0, "id", "x")) == ("classes", 0, "id", "x")  # a scalar
+    assert first_missing(document, ("tenders", "totals")) == ("tenders",)
+    assert first_missing(document, ("derived", "offer_totals", "cash_cap_total")) is None
+    assert first_missing(document, ("derived", "offer_totals", "notes")) == (
+        "derived", "offer_totals", "notes")
+    assert first_missing(document, ("derived", "timeline", "x")) == ("derived", "timeline")
+
+
+def test_a_need_is_split_so_that_its_loop_variable_is_bound_as_missing_paths_binds_it():
+    """The plan's split of each need (planned_need), bound per instance, against
+    missing_paths on every need of the bundled rules, over the Dynex document, bound at
+    every item of its loops."""
     from pathlib import Path
 
     from checker.document import load_document
     from checker.engine import compute_derived
-    from checker.engine_facts import first_missing, missing_paths, planned_need
+    from checker.engine_facts import missing_paths, planned_need
     from checker.engine_plan import plan_for
     from checker.resources import bundled_rules_dir
     from checker.rulepack import load_packs, select_rules
