@@ -386,17 +386,16 @@ def _ink(a: Any, container: Any, kept: frozenset[str]) -> bool:
 
 def _logical(left: Callable[[], bool], right: Callable[[], bool], decisive: bool) -> bool:
     """`left || right` with decisive True, `left && right` with decisive False."""
-    try:
-        first = left()
-    except Missing as missing:
-        first = missing
-    else:
-        if first is decisive:
+    gone = None  # the key the left side misses: kept, not its exception, whose traceback
+    try:         # holds this frame (a cycle only the garbage collector would free)
+        if left() is decisive:
             return decisive
+    except Missing as missing:
+        gone = missing.key
     if right() is decisive:  # its Missing or Declined wins over the left side's
         return decisive
-    if type(first) is Missing:
-        raise first
+    if gone is not None:
+        raise Missing(gone)
     return not decisive
 
 
