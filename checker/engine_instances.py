@@ -2,7 +2,8 @@
 
 The loops' lists are read from the document; each item's index is bound in the
 CEL context while the instance is yielded, so the caller evaluates the instance
-from inside the loops.
+from inside the loops. An instance's bindings are shared with every document's
+instance at the same indexes (RulePlan.bindings): callers read them, never change them.
 """
 
 from __future__ import annotations
@@ -27,37 +28,54 @@ def instances(planned: RulePlan, run: PackRun, document: OfferDocument
         yield from _single_loop(planned, run, document)
         return
 
-    reached = [0]  # the deepest loop entered: an empty result names that list, not the outer one
-    produced = [False]  # whether any instance came out (a flag, not one more generator)
-    last = len(rule.for_each) - 1
+    walk = _NestedLoops(planned, run, document)
+    yield from walk.expand(0, (), {}, ())
+    if not walk.produced:
+        yield "", {}, Outcome("none", planned.nothing[walk.reached])
 
-    def expand(level: int, label: tuple[str, ...], paths: dict[str, PathKey]
+
+class _NestedLoops:
+    """The walk through a rule's nested loops. An object, not a closure over its own
+    recursive function: that closure is a reference cycle, made per rule per document,
+    that only the garbage collector frees."""
+
+    __slots__ = ("planned", "run", "document", "last", "reached", "produced")
+
+    def __init__(self, planned: RulePlan, run: PackRun, document: OfferDocument):
+        self.planned = planned
+        self.run = run
+        self.document = document
+        self.last = len(planned.rule.for_each) - 1
+        self.reached = 0  # the deepest loop entered: an empty result names that list, not the outer one
+        self.produced = False  # whether any instance came out
+
+    def expand(self, level: int, label: tuple[str, ...], paths: dict[str, PathKey], at: tuple[int, ...]
                ) -> Iterator[tuple[str | None, dict[str, PathKey], Outcome | None]]:
-        reached[0] = max(reached[0], level)
-        loop = rule.for_each[level]
+        self.reached = max(self.reached, level)
+        planned = self.planned
+        loop = planned.rule.for_each[level]
         path = tuple(paths[loop.path[0]]) + loop.path[1:] if loop.path[0] in paths else loop.path
-        items = document.get(path)
+        items = self.document.get(path)
         if items is None:
-            produced[0] = True
+            self.produced = True
             yield "/".join(label) or None, dict(paths), Outcome("missing", _dotted_parts(path))
             return
-        for i, item, failure in _kept(items, planned, level, run):
+        for i, item, failure in _kept(items, planned, level, self.run):
             if failure is not None:
-                produced[0] = True
+                self.produced = True
                 yield "/".join(extend_label(label, _label(item, i))), dict(paths), failure
                 continue
             item_label = extend_label(label, _label(item, i))
-            if level == last:  # an instance: yielded here, not by one more generator
-                produced[0] = True
-                yield "/".join(item_label), {**paths, loop.var: path + (i,)}, None
+            if level == self.last:  # an instance: yielded here, not by one more generator
+                self.produced = True
+                bindings = planned.bindings.get(at + (i,))
+                if bindings is None:
+                    bindings = planned.bindings[at + (i,)] = {**paths, loop.var: path + (i,)}
+                yield "/".join(item_label), bindings, None
                 continue
             paths[loop.var] = path + (i,)
-            yield from expand(level + 1, item_label, paths)
+            yield from self.expand(level + 1, item_label, paths, at + (i,))
             paths.pop(loop.var, None)
-
-    yield from expand(0, (), {})
-    if not produced[0]:
-        yield "", {}, Outcome("none", planned.nothing[reached[0]])
 
 
 def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
@@ -68,11 +86,17 @@ def _single_loop(planned: RulePlan, run: PackRun, document: OfferDocument
     if items is None:
         yield None, {}, Outcome("missing", _dotted_parts(loop.path))
         return
-    var, path = loop.var, loop.path
+    var, path, shared = loop.var, loop.path, planned.bindings
     produced = False
     for i, item, failure in _kept(items, planned, 0, run):
         produced = True
-        yield _label(item, i), {} if failure is not None else {var: path + (i,)}, failure
+        if failure is not None:
+            yield _label(item, i), {}, failure
+            continue
+        bindings = shared.get((i,))
+        if bindings is None:
+            bindings = shared[(i,)] = {var: path + (i,)}
+        yield _label(item, i), bindings, None
     if not produced:
         yield "", {}, Outcome("none", planned.nothing[0])
 

@@ -22,7 +22,7 @@ from checker.expr import CallLog, cel_value, compile_expression
 from checker.findings import PackRef
 from checker.rulepack import LOOP_INDEX_PREFIX, Rule, loop_index
 from checker.schema_index import schema_index
-from checker.yamlsource import format_path
+from checker.yamlsource import PathKey, format_path
 
 _CACHE_SIZE = 256
 
@@ -147,7 +147,7 @@ def _compiled(source: str) -> Any:
 
 class RulePlan:
     __slots__ = ("rule", "expr", "when", "message_expr", "wheres", "variables", "indexes", "ref",
-                 "not_applicable", "needs", "nothing")
+                 "not_applicable", "needs", "nothing", "bindings")
 
     def __init__(self, rule: Rule, plan: "Plan"):
         loops = tuple(Loop(fe.var, fe.path, loop_index(fe.var)) for fe in rule.for_each)
@@ -169,6 +169,12 @@ class RulePlan:
             "Not applicable: the document lists nothing to check in " + format_path(fe.path)
             + (" that match the rule's filter" if fe.where is not None else "") + "."
             for fe in rule.for_each)
+        # An instance's bindings (loop variable → concrete path), by its loop indexes: the
+        # same for every document, so made once and shared, never changed. A finding keeps
+        # its bindings, and a dict made per finding would live until the collector's next
+        # full pass untracks it, counted meanwhile among the survivors that bring that pass
+        # on (Dynex: 6 full passes over 1,000 documents' findings instead of 3 or 4).
+        self.bindings: dict[tuple[int, ...], dict[str, PathKey]] = {}
 
 
 class Plan:

@@ -296,3 +296,49 @@ def test_a_document_checked_with_a_fallback_context_is_freed(tmp_path):
     del findings, sessions, document
     gc.collect()
     assert not [o for o in gc.get_objects() if type(o) is Session]
+
+
+def test_instances_at_the_same_indexes_share_their_bindings_across_documents(tmp_path):
+    """A finding keeps its bindings; made once per rule and indexes, they are the same for
+    every document (and never per finding: see RulePlan.bindings)."""
+    rules = RULE.replace("{expr}", '"k.sought > 0"') + \
+        "  for_each: [{var: c, in: classes}, {var: k, in: classes, where: 'k.id != c.id'}]\n"
+    rules = load_pack(pack(tmp_path, rules)).rules
+    three = DOC + "  - {id: C, outstanding: 10, sought: 1}\n"
+    batches = [evaluate(d, rules, d.get(("offer", "as_of")))
+               for d in (load_document_text(DOC, "two.yaml"), load_document_text(three, "three.yaml"))]
+    assert [[(f.instance, f.bindings) for f in batch] for batch in batches] == [
+        [("A/B", {"c": ("classes", 0), "k": ("classes", 1)}),
+         ("B/A", {"c": ("classes", 1), "k": ("classes", 0)})],
+        [("A/B", {"c": ("classes", 0), "k": ("classes", 1)}),
+         ("A/C", {"c": ("classes", 0), "k": ("classes", 2)}),
+         ("B/A", {"c": ("classes", 1), "k": ("classes", 0)}),
+         ("B/C", {"c": ("classes", 1), "k": ("classes", 2)}),
+         ("C/A", {"c": ("classes", 2), "k": ("classes", 0)}),
+         ("C/B", {"c": ("classes", 2), "k": ("classes", 1)})]]
+    first, second = batches
+    assert first[0].bindings is second[0].bindings and first[1].bindings is second[2].bindings
+
+
+@pytest.mark.parametrize("python", [False, True])
+def test_evaluating_a_document_leaves_no_reference_cycles(python):
+    """Cyclic garbage waits for the collector: a closure calling itself, an exception kept
+    in the frame its traceback holds. Per document it made the collector run more often
+    over every finding a long run keeps."""
+    import gc
+
+    from checker.document import load_document
+    from checker.resources import bundled_rules_dir
+    from checker.rulepack import load_packs, select_rules
+
+    rules = select_rules(load_packs([bundled_rules_dir()]))
+    documents = [load_document(str(Path(__file__).parents[2] / "examples/dynex-2003/offer.yaml"))
+                 for _ in range(2)]
+    gc.collect()
+    gc.disable()
+    try:
+        findings = [evaluate(d, rules, None, python=python) for d in documents]
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert len(findings[1]) == 169
