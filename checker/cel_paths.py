@@ -81,6 +81,7 @@ class _Binding(NamedTuple):
     root: str | None
     start: int
     end: int
+    via: str | None = None  # the for_each variable its list was read through
 
 
 def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None] | None = None,
@@ -106,15 +107,17 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
             declarations.add(k + 3)
             bindings.append(_Binding(tokens[k + 3].text, None, None, k + 3, matching(tokens, k + 2)))
 
-    def resolve(name: str, index: int) -> tuple[str, tuple[str, ...]] | None | bool:
+    def resolve(name: str, index: int) -> tuple[tuple[str, tuple[str, ...]] | None | bool, str | None]:
+        """What `name` stands for (None: unknown; False: not a bound name, a root), and the
+        for_each variable it reads through."""
         for b in reversed(bindings):
             if b.name == name and b.start < index <= b.end:
-                return (b.root, b.parts) if b.parts is not None and b.root else None
+                return ((b.root, b.parts) if b.parts is not None and b.root else None), b.via
         if bound and name in bound:
             if bound_uses is not None:
                 bound_uses.append(tokens[index])
-            return bound[name]
-        return False  # not a bound name: a root
+            return bound[name], name
+        return False, None
 
     i = 0
     while i < len(tokens):
@@ -126,7 +129,7 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
             i += 1
             continue
         # A root identifier (not a field, not a function name): follow its chain.
-        target = resolve(tok.text, i)
+        target, via = resolve(tok.text, i)
         if target is None:
             root, parts, known = tok.text, (), False
         elif target is False:
@@ -149,7 +152,7 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
                             declarations.add(var_index)
                             item = element + (ANY_ITEM,) if known else None
                             bindings.append(_Binding(tokens[var_index].text, item,
-                                                     root if known else None, var_index, close))
+                                                     root if known else None, var_index, close, via))
                         # filter keeps the element type for a following macro; map does not.
                         if name == "filter" and close + 1 < len(tokens) and tokens[close + 1].text == ".":
                             j = close + 1
@@ -163,7 +166,7 @@ def references(source: str, bound: dict[str, tuple[str, tuple[str, ...]] | None]
             else:
                 break
         if known and element is not None:
-            refs.append(PathRef(root, element, tok.offset))
+            refs.append(PathRef(root, element, tok.offset, via))
         i += 1
     return refs
 

@@ -18,6 +18,9 @@ class PathRef(NamedTuple):
     root: str
     parts: tuple[str, ...]
     offset: int
+    # The for_each variable the chain reads through, or None: two loops over one list
+    # (`p` and `q` in pools) read the same pattern, and only this says whose item it is.
+    via: str | None = None
 
     def dotted(self) -> str:
         out = self.root

@@ -45,16 +45,6 @@ def _schema_defines(path: PathKey, name: str) -> bool:
     return node is not None and name in index.deref(node).get("properties", {})
 
 
-def _bind(parts: tuple[str, ...], bindings: dict[str, PathKey], loop_patterns: dict[str, tuple[str, ...]]
-          ) -> tuple[str | int, ...]:
-    """Replace the wildcard a loop variable stands for with its concrete index."""
-    for var, concrete in bindings.items():
-        pattern = loop_patterns[var]
-        if parts[:len(pattern)] == pattern:
-            return tuple(concrete) + parts[len(pattern):]
-    return parts
-
-
 @functools.lru_cache(maxsize=4096)
 def _need_parts(need: str) -> tuple[str, ...]:
     return tuple(split_path(need))
@@ -158,13 +148,16 @@ def instance_facts(rule: Rule, document: OfferDocument, bindings: dict[str, Path
     Expansions and Fact objects are cached on the document: the same paths recur in
     every instance of a rule and across rules.
     """
-    patterns = {fe.var: fe.pattern for fe in rule.for_each}
     seen: dict[PathKey, Fact] = {}
     paths: list[tuple] = [tuple(concrete) for concrete in bindings.values()]
-    paths += [(r.root,) + r.parts for r in rule.fact_paths]
+    for ref in rule.fact_paths:
+        if ref.via in bindings:  # the item of this instance: its index for the loop's '[]'
+            item = bindings[ref.via]
+            paths.append(tuple(item) + ref.parts[len(item) - 1:])
+        else:  # a root's chain, or a loop's item where the instance has none: every item
+            paths.append((ref.root,) + ref.parts)
     cache = document.fact_cache
-    for parts in paths:
-        bound = _bind(tuple(parts), bindings, patterns) if bindings else tuple(parts)
+    for bound in paths:
         facts = cache.get(bound)
         if facts is None:
             facts = cache[bound] = _expand_facts(document, bound)

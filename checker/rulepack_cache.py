@@ -127,7 +127,7 @@ def _rule_record(rule: Rule) -> dict[str, Any]:
         "citations": [c.to_dict() for c in rule.citations],
         "remedy": rule.remedy, "tags": list(rule.tags),
         "span": [rule.span.line, rule.span.column],
-        "fact_paths": [[r.root, list(r.parts), r.offset] for r in rule.fact_paths],
+        "fact_paths": [[r.root, list(r.parts), r.offset, r.via] for r in rule.fact_paths],
         "variables_used": sorted(rule.variables_used), "calculators": sorted(rule.calculators),
         "field_names": sorted(rule.field_names),
     }
@@ -187,8 +187,8 @@ def _pack(record: dict[str, Any], raw: bytes, sha: str, name: str) -> Pack:
             message_expr_source=message_expr_source, needs=tuple(r["needs"]),
             for_each=tuple(loops), citations=tuple(Citation(**c) for c in r["citations"]),
             remedy=r["remedy"], tags=tuple(r["tags"]), span=SourceSpan(name, *r["span"]),
-            pack=pack, fact_paths=tuple(PathRef(root, tuple(parts), offset)
-                                        for root, parts, offset in r["fact_paths"]),
+            pack=pack, fact_paths=tuple(PathRef(root, tuple(parts), offset, via)
+                                        for root, parts, offset, via in r["fact_paths"]),
             variables_used=frozenset(r["variables_used"]), calculators=frozenset(r["calculators"]),
             field_names=frozenset(r["field_names"])))
     return pack

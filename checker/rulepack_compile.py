@@ -397,11 +397,12 @@ def _dotted(parts: list[str]) -> str:
 
 
 def _dedupe(refs: tuple[PathRef, ...] | list[PathRef]) -> tuple[PathRef, ...]:
-    seen: dict[tuple[str, tuple[str, ...]], PathRef] = {}
+    seen: dict[tuple[str, tuple[str, ...], str | None], PathRef] = {}
     for r in refs:
-        seen.setdefault((r.root, r.parts), r)
-    # Keep only the longest chains: 'classes[]' adds nothing when 'classes[].sought' is listed.
+        seen.setdefault((r.root, r.parts, r.via), r)
+    # Keep only the longest chains: 'c.sought' makes 'c' (classes[] through c) add nothing.
     keys = list(seen)
     out = [seen[k] for k in keys
-           if not any(o != k and o[0] == k[0] and o[1][:len(k[1])] == k[1] for o in keys)]
+           if not any(o != k and o[0] == k[0] and o[2] == k[2] and o[1][:len(k[1])] == k[1]
+                      for o in keys)]
     return tuple(out)

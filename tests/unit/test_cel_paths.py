@@ -32,6 +32,16 @@ def test_for_each_bindings_substitute():
     assert dotted("c.sought", {"c": ("classes", ("[]",))}) == ["classes[].sought"]
 
 
+def test_a_chain_says_which_for_each_variable_it_reads_through():
+    """Two loops over one list read one pattern; only `via` tells their items apart, and
+    a comprehension over a loop item's list keeps the loop's variable."""
+    bound = {"p": ("classes", ("[]",)), "q": ("classes", ("[]",))}
+    source = "p.sought < q.sought && q.changes.all(ch, ch.kind == 'x') && classes.all(k, k.id != '')"
+    assert [(r.dotted(), r.via) for r in references(source, bound, FUNCTION_NAMESPACES)] == [
+        ("classes[].sought", "p"), ("classes[].sought", "q"), ("classes[].changes", "q"),
+        ("classes[].changes[].kind", "q"), ("classes", None), ("classes[].id", None)]
+
+
 def test_unknown_binding_is_not_reported():
     assert dotted("x.y", {"x": None}) == []
 

@@ -342,3 +342,26 @@ def test_evaluating_a_document_leaves_no_reference_cycles(python):
     finally:
         gc.enable()
     assert len(findings[1]) == 169
+
+
+def test_facts_of_two_loops_over_one_list_are_each_loops_own_item(tmp_path):
+    """`c` and `k` both range over classes: `k.sought` is the fact of k's item, not c's
+    (both read the pattern classes[].sought; the finding once cited c's)."""
+    rules = RULE.replace("{expr}", '"k.sought > c.outstanding / 100"') + \
+        "  for_each: [{var: c, in: classes}, {var: k, in: classes, where: 'k.id != c.id'}]\n"
+    findings = run(tmp_path, rules, doc=DOC + "  - {id: C, outstanding: 10, sought: 1}\n")
+    assert [(f.instance, [(x.path, x.value) for x in f.facts if not x.path.endswith(".id")])
+            for f in findings][:3] == [
+        ("A/B", [("classes[1].sought", 300), ("classes[0].outstanding", 1000)]),
+        ("A/C", [("classes[2].sought", 1), ("classes[0].outstanding", 1000)]),
+        ("B/A", [("classes[0].sought", 100), ("classes[1].outstanding", 2000)])]
+
+
+def test_a_comprehension_over_a_whole_list_cites_every_item_not_the_instances(tmp_path):
+    """`classes.all(k, ...)` reads every class, whichever class the instance is for."""
+    rules = RULE.replace("{expr}", '"classes.all(k, k.sought <= c.outstanding)"') + \
+        "  for_each: [{var: c, in: classes}]\n"
+    findings = run(tmp_path, rules)
+    assert [[x.path for x in f.facts] for f in findings] == [
+        ["classes[0].id", "classes[0].sought", "classes[1].sought", "classes[0].outstanding"],
+        ["classes[1].id", "classes[0].sought", "classes[1].sought", "classes[1].outstanding"]]
