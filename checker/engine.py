@@ -156,10 +156,8 @@ def _evaluate_instance(planned: RulePlan, run: PackRun, document: OfferDocument,
         return _finding(planned, label, Status.ERROR, f"Rule error in expr: returned "
                         f"{result!r}, not a boolean", document, bindings)
     status = Status.PASS if result else Status.FAIL
-    # The message is computed on first access, with this instance's loop indexes.
-    bound = run.bound
-    return _Finding(planned, label, status, None, document, bindings, (), run,
-                    tuple([bound[name] for name in planned.indexes]) if planned.indexes else ())
+    # The message is computed on first access, with this instance's loop indexes restored.
+    return _Finding(planned, label, status, None, document, bindings, (), run)
 
 
 def _not_good(planned: RulePlan, label: str | None, bindings: dict[str, PathKey],
@@ -181,11 +179,11 @@ class _Finding(Finding):
     many documents keeps every finding, and the garbage collector walks all they hold.
     """
 
-    __slots__ = ("planned", "document", "bindings", "run", "indexes")
+    __slots__ = ("planned", "document", "bindings", "run")
 
     def __init__(self, planned: RulePlan, label: str | None, status: Status, message: str | None,
                  document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...],
-                 run: PackRun | None, indexes: tuple[int, ...]):
+                 run: PackRun | None):
         # Every slot of Finding, set here rather than through its keyword arguments: a run
         # makes one finding per rule instance (tests serialize findings, so a slot Finding
         # gains and this misses fails them).
@@ -207,10 +205,12 @@ class _Finding(Finding):
         self.document = document
         self.bindings = bindings
         self.run = run
-        self.indexes = indexes  # the instance's loop indexes, in planned.indexes order
 
     def _explain_message(self) -> str:
-        return _message(self.planned, self.run, self.status, self.indexes)
+        # The instance's loop indexes, in planned.indexes order: the last part of each
+        # loop variable's concrete path (a tuple per finding kept would cost more).
+        indexes = tuple([self.bindings[fe.var][-1] for fe in self.planned.rule.for_each])
+        return _message(self.planned, self.run, self.status, indexes)
 
     def _explain_facts(self) -> tuple[Any, ...]:
         return instance_facts(self.planned.rule, self.document, self.bindings)
@@ -233,8 +233,8 @@ def _message(planned: RulePlan, run: PackRun, status: Status, indexes: tuple[int
     return f"Requirement met: {rule.title}."
 
 
-def _finding(planned: RulePlan, label: str | None, status: Status, message: str | None,
-             document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...] = (),
-             run: PackRun | None = None, indexes: tuple[int, ...] = ()) -> Finding:
-    """A finding; with message None, its message is computed later with `run` at `indexes`."""
-    return _Finding(planned, label, status, message, document, bindings, missing, run, indexes)
+def _finding(planned: RulePlan, label: str | None, status: Status, message: str,
+             document: OfferDocument, bindings: dict[str, PathKey], missing: tuple[str, ...] = ()
+             ) -> Finding:
+    """A finding whose message is known now (a pass or fail's is computed when read)."""
+    return _Finding(planned, label, status, message, document, bindings, missing, None)
