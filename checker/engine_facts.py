@@ -195,36 +195,39 @@ def _concrete_values(document: OfferDocument, pattern: tuple, limit: int
                 break
         return [(pattern, node)][:limit]
     out: list[tuple[PathKey, Any]] = []
-    size = len(pattern)
-
-    def walk(node: Any, path: PathKey, k: int) -> None:
-        if k == size:
-            out.append((path, node))
-            return
-        head = pattern[k]
-        if head == ANY_ITEM:
-            if isinstance(node, list):
-                items: Any = enumerate(node)
-            elif isinstance(node, dict):
-                items = node.items()
-            else:
-                return
-            for key, item in items:
-                walk(item, path + (key,), k + 1)
-                if len(out) >= limit:
-                    return
-            return
-        try:
-            child = node[head]
-        except (KeyError, IndexError, TypeError):
-            child = _MISSING
-        walk(child, path + (head,), k + 1)
-
     if derived:
-        walk(document.derived_cache, ("derived",), 1)
+        _walk(document.derived_cache, ("derived",), 1, pattern, limit, out)
     else:
-        walk(document.values, (), 0)
+        _walk(document.values, (), 0, pattern, limit, out)
     return out[:limit]
+
+
+def _walk(node: Any, path: PathKey, k: int, pattern: tuple, limit: int,
+          out: list[tuple[PathKey, Any]]) -> None:
+    """_concrete_values' walk from `node` (at `path`, pattern[k:] still to follow). A
+    function of its own, not a closure calling itself: that is a reference cycle per walk,
+    which only the garbage collector frees."""
+    if k == len(pattern):
+        out.append((path, node))
+        return
+    head = pattern[k]
+    if head == ANY_ITEM:
+        if isinstance(node, list):
+            items: Any = enumerate(node)
+        elif isinstance(node, dict):
+            items = node.items()
+        else:
+            return
+        for key, item in items:
+            _walk(item, path + (key,), k + 1, pattern, limit, out)
+            if len(out) >= limit:
+                return
+        return
+    try:
+        child = node[head]
+    except (KeyError, IndexError, TypeError):
+        child = _MISSING
+    _walk(child, path + (head,), k + 1, pattern, limit, out)
 
 
 _MISSING = object()

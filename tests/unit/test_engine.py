@@ -321,7 +321,7 @@ def test_instances_at_the_same_indexes_share_their_bindings_across_documents(tmp
 
 
 @pytest.mark.parametrize("python", [False, True])
-def test_evaluating_a_document_leaves_no_reference_cycles(python):
+def test_evaluating_and_explaining_a_document_leave_no_reference_cycles(python):
     """Cyclic garbage waits for the collector: a closure calling itself, an exception kept
     in the frame its traceback holds. Per document it made the collector run more often
     over every finding a long run keeps."""
@@ -339,9 +339,11 @@ def test_evaluating_a_document_leaves_no_reference_cycles(python):
     try:
         findings = [evaluate(d, rules, None, python=python) for d in documents]
         assert gc.collect() == 0
+        reports = [[finding.to_dict() for finding in batch] for batch in findings]  # messages, facts
+        assert gc.collect() == 0
     finally:
         gc.enable()
-    assert len(findings[1]) == 169
+    assert len(findings[1]) == 169 and len(reports[1]) == 169
 
 
 def test_facts_of_two_loops_over_one_list_are_each_loops_own_item(tmp_path):
