@@ -210,13 +210,18 @@ _PER_PACK = frozenset({"params", "variables"})  # what PackRun.activate puts in 
 
 
 class _LazyValues(dict):
-    """A session's values, each alias or bare root worked out when first read."""
+    """A session's values, each alias or bare root worked out when first read.
+
+    It holds its session through a weak proxy: the session holds it (as `bound`), and a
+    cycle between them would keep the session, its view and the document it reads alive
+    after the last finding is dropped, until the garbage collector came by. Whatever
+    reads these values (a PackRun, a finding's run) holds the session itself."""
 
     __slots__ = ("session", "absent", "__weakref__")
 
     def __init__(self, session: Session):
         super().__init__()
-        self.session = session
+        self.session = weakref.proxy(session)
         self.absent: set[str] = set()
 
     def __missing__(self, name: str) -> Any:

@@ -323,8 +323,9 @@ def test_instances_at_the_same_indexes_share_their_bindings_across_documents(tmp
 @pytest.mark.parametrize("python", [False, True])
 def test_evaluating_and_explaining_a_document_leave_no_reference_cycles(python):
     """Cyclic garbage waits for the collector: a closure calling itself, an exception kept
-    in the frame its traceback holds. Per document it made the collector run more often
-    over every finding a long run keeps."""
+    in the frame its traceback holds, a session and its values holding each other. Per
+    document it made the collector run more often over every finding a long run keeps,
+    and kept each document of a run that drops its findings alive until then."""
     import gc
 
     from checker.document import load_document
@@ -341,9 +342,11 @@ def test_evaluating_and_explaining_a_document_leave_no_reference_cycles(python):
         assert gc.collect() == 0
         reports = [[finding.to_dict() for finding in batch] for batch in findings]  # messages, facts
         assert gc.collect() == 0
+        assert len(findings[1]) == 169 and len(reports[1]) == 169
+        del findings  # each document's session with them, by reference counts alone
+        assert gc.collect() == 0
     finally:
         gc.enable()
-    assert len(findings[1]) == 169 and len(reports[1]) == 169
 
 
 def test_facts_of_two_loops_over_one_list_are_each_loops_own_item(tmp_path):
