@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 from checker.cel_aliases import ALIAS_PREFIX, Alias
@@ -127,7 +126,7 @@ class Session:
             self._context = cel_module().Context(variables=self._registered,
                                                  functions=self.plan.functions)
             self._context.set_variable_resolver(
-                self.bound.get if not self.python else _weak_resolver(self.bound))  # type: ignore[arg-type]
+                self.bound.get if not self.python else self.bound.resolve)  # type: ignore[attr-defined]
         return self._context
 
     def context_for(self, program: Any) -> Any:
@@ -212,12 +211,14 @@ _PER_PACK = frozenset({"params", "variables"})  # what PackRun.activate puts in 
 class _LazyValues(dict):
     """A session's values, each alias or bare root worked out when first read.
 
-    It holds its session through a weak proxy: the session holds it (as `bound`), and a
-    cycle between them would keep the session, its view and the document it reads alive
-    after the last finding is dropped, until the garbage collector came by. Whatever
-    reads these values (a PackRun, a finding's run) holds the session itself."""
+    It holds its session through a weak proxy: the session holds it (as `bound`, and
+    through its CEL context's resolver, `resolve`). A cycle would keep the session, its
+    view and the document alive after the last finding is dropped, until the garbage
+    collector came by; through the extension's Context, which does not show the collector
+    what it holds, for good. Whatever reads these values (a PackRun, a finding's run)
+    holds the session itself."""
 
-    __slots__ = ("session", "absent", "__weakref__")
+    __slots__ = ("session", "absent")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -243,23 +244,6 @@ class _LazyValues(dict):
             return None
         value = session.converted(name)
         return None if value is ABSENT else value
-
-
-def _weak_resolver(values: _LazyValues) -> Callable[[str], Any]:
-    """`values.resolve`, holding `values` weakly.
-
-    The extension's Context does not show the garbage collector what it holds. Handed
-    the bound method, it made a cycle the collector cannot see: session -> context ->
-    resolver -> values -> session. Every document checked with translated programs
-    whose run made a context then stayed in memory for the life of the process.
-    """
-    ref = weakref.ref(values)
-
-    def resolve(name: str) -> Any:
-        held = ref()
-        return None if held is None else held.resolve(name)
-
-    return resolve
 
 
 def _alias_value(alias: Alias, view: FactView, plan: Plan) -> Any:
