@@ -186,14 +186,7 @@ def _concrete_values(document: OfferDocument, pattern: tuple, limit: int
     map gives no path. One walk reads each node once, not once per path below it."""
     derived = pattern[:1] == ("derived",)
     if ANY_ITEM not in pattern:  # one path (most patterns, once bound): no walk to set up
-        node: Any = document.derived_cache if derived else document.values
-        for part in pattern[1:] if derived else pattern:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                node = _MISSING
-                break
-        return [(pattern, node)][:limit]
+        return [(pattern, document.get(pattern, _MISSING))][:limit]
     out: list[tuple[PathKey, Any]] = []
     if derived:
         _walk(document.derived_cache, ("derived",), 1, pattern, limit, out)
